@@ -1,0 +1,142 @@
+//! Standard base64 (RFC 4648 §4, the alphabet RFC 6455 uses): an encoder and a
+//! strict decoder that says precisely what is wrong, so a key can be judged.
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Encode bytes as padded standard base64.
+pub fn encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    encode_into(bytes, &mut out);
+    out
+}
+
+/// Append the padded standard base64 of `bytes` to `out`.
+pub fn encode_into(bytes: &[u8], out: &mut String) {
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let sextet = |shift: u32| char::from(ALPHABET[((n >> shift) & 63) as usize]);
+        out.push(sextet(18));
+        out.push(sextet(12));
+        out.push(if chunk.len() > 1 { sextet(6) } else { '=' });
+        out.push(if chunk.len() > 2 { sextet(0) } else { '=' });
+    }
+}
+
+/// The 6-bit value of a base64 alphabet byte.
+fn value(byte: u8) -> Option<u8> {
+    match byte {
+        b'A'..=b'Z' => Some(byte - b'A'),
+        b'a'..=b'z' => Some(byte - b'a' + 26),
+        b'0'..=b'9' => Some(byte - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
+}
+
+/// What a strict decoder objects to, in the order it checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base64Error {
+    /// A byte outside the alphabet (and not padding in padding position).
+    InvalidByte { offset: usize, byte: u8 },
+    /// Padding missing, misplaced, or the length is not a multiple of 4.
+    Padding,
+    /// Valid alphabet and padding, but the unused low bits of the last
+    /// character are not zero: another spelling of the same bytes is canonical.
+    NonZeroTrailingBits,
+}
+
+/// The result of a lenient decode: the bytes and every objection a strict
+/// decoder would raise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub bytes: Vec<u8>,
+    pub errors: Vec<Base64Error>,
+}
+
+/// Decode leniently (skipping bytes outside the alphabet, ignoring padding) and
+/// collect what a strict RFC 4648 decoder would reject.
+pub fn decode(text: &[u8]) -> Decoded {
+    let mut errors = Vec::new();
+    // Padding: only at the end, at most two, and the total a multiple of 4.
+    let body_len = text.iter().rposition(|&b| b != b'=').map_or(0, |p| p + 1);
+    let pad = text.len() - body_len;
+    for (offset, &byte) in text[..body_len].iter().enumerate() {
+        if value(byte).is_none() {
+            errors.push(Base64Error::InvalidByte { offset, byte });
+        }
+    }
+    let sextets: Vec<u8> = text[..body_len].iter().filter_map(|&b| value(b)).collect();
+    let rem = sextets.len() % 4;
+    let padding_ok =
+        text.len().is_multiple_of(4) && pad <= 2 && (rem == 0 || pad == 4 - rem) && rem != 1;
+    if !padding_ok {
+        errors.push(Base64Error::Padding);
+    }
+    let mut bytes = Vec::with_capacity(sextets.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    for &s in &sextets {
+        acc = (acc << 6) | u32::from(s);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // A lone final character (6 bits) encodes no byte: that is a padding
+    // error, not a trailing-bits one.
+    if bits > 0 && bits < 6 && acc != 0 {
+        errors.push(Base64Error::NonZeroTrailingBits);
+    }
+    Decoded { bytes, errors }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc4648_vectors() {
+        // RFC 4648 §10.
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(encode(plain.as_bytes()), coded);
+            let d = decode(coded.as_bytes());
+            assert_eq!(d.bytes, plain.as_bytes());
+            assert!(d.errors.is_empty(), "{coded}: {:?}", d.errors);
+        }
+    }
+
+    #[test]
+    fn strict_objections() {
+        assert_eq!(decode(b"Zg").errors, [Base64Error::Padding]);
+        assert_eq!(decode(b"Zg=").errors, [Base64Error::Padding]);
+        assert_eq!(decode(b"Zh==").errors, [Base64Error::NonZeroTrailingBits]);
+        assert_eq!(
+            decode(b"Z!==").errors,
+            [
+                Base64Error::InvalidByte {
+                    offset: 1,
+                    byte: b'!'
+                },
+                Base64Error::Padding
+            ]
+        );
+        assert_eq!(decode(b"Zm9v====").errors, [Base64Error::Padding]);
+        assert_eq!(decode(b"Z===").errors, [Base64Error::Padding]);
+    }
+}

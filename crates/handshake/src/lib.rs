@@ -4,3 +4,4 @@
 
 pub mod accept;
 mod base64;
+pub mod head;

@@ -1,0 +1,663 @@
+//! An HTTP/1 message head (start line and header fields, RFC 9112 §2-§5) that
+//! borrows the captured text and keeps the byte span and line number of every
+//! part, so a finding can point at what it is about.
+//!
+//! The parser is lenient on purpose: it never fails; whatever a strict parser
+//! would reject is recorded as a [`HeadProblem`] and parsing goes on, so the lint
+//! can report every problem at once.
+
+use std::borrow::Cow;
+
+/// A byte range `[start, end)` in the linted input.
+pub type Span = (usize, usize);
+
+/// Most bytes of one head that are read (start line, fields and line ends).
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// Most header fields of one head that are kept.
+pub const MAX_HEADERS: usize = 256;
+
+/// Request or response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Request,
+    Response,
+}
+
+/// A piece of the captured text: its (decoded) text, where it is, and on which
+/// line (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field<'a> {
+    pub text: Cow<'a, str>,
+    pub span: Span,
+    pub line: usize,
+}
+
+impl<'a> Field<'a> {
+    /// A field over `bytes` found at `offset`: borrowed when the bytes are UTF-8,
+    /// otherwise decoded lossily.
+    pub fn from_bytes(bytes: &'a [u8], offset: usize, line: usize) -> Field<'a> {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+        };
+        Field {
+            text,
+            span: (offset, offset + bytes.len()),
+            line,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+/// One header field line: `name: value`. `value` is trimmed of optional
+/// whitespace (RFC 9110 §5.5); `span` covers the whole field line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header<'a> {
+    pub name: Field<'a>,
+    pub value: Field<'a>,
+    pub span: Span,
+}
+
+/// What a strict HTTP/1.1 parser would object to in a head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadProblemKind {
+    /// A line ended by LF alone (RFC 9112 §2.2 allows a recipient to accept it).
+    BareLf,
+    /// A field line continued on the next line (obs-fold, RFC 9112 §5.2).
+    ObsFold,
+    /// The start line is neither a request line nor a status line (RFC 9112 §3, §4).
+    StartLine,
+    /// A field line without a colon.
+    NoColon,
+    /// A field name that is empty or not a token (RFC 9110 §5.1).
+    FieldName,
+    /// Whitespace between the field name and the colon (RFC 9112 §5.1).
+    WhitespaceBeforeColon,
+    /// CR, NUL or another control character in a field value (RFC 9110 §5.5).
+    FieldValue,
+    /// More than [`MAX_HEADERS`] fields.
+    TooManyHeaders,
+    /// More than [`MAX_HEAD_BYTES`] bytes.
+    TooLarge,
+}
+
+/// A problem found while parsing, with where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeadProblem {
+    pub kind: HeadProblemKind,
+    pub line: usize,
+    pub span: Span,
+}
+
+/// A message head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head<'a> {
+    pub kind: Kind,
+    /// The whole start line, when there is one (DevTools copies may lack it).
+    pub start_line: Option<Field<'a>>,
+    pub method: Option<Field<'a>>,
+    pub target: Option<Field<'a>>,
+    /// `HTTP/1.1`, or for HTTP/2 and HTTP/3 captures whatever the capture says.
+    pub version: Option<Field<'a>>,
+    /// The status code as written (three digits for a valid status line).
+    pub status: Option<Field<'a>>,
+    pub reason: Option<Field<'a>>,
+    pub headers: Vec<Header<'a>>,
+    /// Bytes after the head that belong to this message (a body, or data sent
+    /// before the handshake completed).
+    pub body: Option<Field<'a>>,
+    /// From the first byte of the start line (or first field) to the end of the
+    /// last line read.
+    pub span: Span,
+    /// Line of the first byte.
+    pub line: usize,
+    pub problems: Vec<HeadProblem>,
+    /// Bytes counted against [`MAX_HEAD_BYTES`].
+    size: usize,
+}
+
+/// `true` for RFC 9110 §5.6.2 tchar.
+pub fn is_tchar(b: u8) -> bool {
+    matches!(b,
+        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' |
+        b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+}
+
+/// `true` when `s` is a non-empty RFC 9110 token.
+pub fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(is_tchar)
+}
+
+fn is_ows(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+fn trim_ows(bytes: &[u8]) -> (usize, &[u8]) {
+    let start = bytes
+        .iter()
+        .position(|&b| !is_ows(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_ows(b))
+        .map_or(start, |p| p + 1);
+    (start, &bytes[start..end])
+}
+
+impl<'a> Head<'a> {
+    /// An empty head of `kind` starting at `offset` on `line`.
+    pub fn new(kind: Kind, offset: usize, line: usize) -> Head<'a> {
+        Head {
+            kind,
+            start_line: None,
+            method: None,
+            target: None,
+            version: None,
+            status: None,
+            reason: None,
+            headers: Vec::new(),
+            body: None,
+            span: (offset, offset),
+            line,
+            problems: Vec::new(),
+            size: 0,
+        }
+    }
+
+    pub fn is_request(&self) -> bool {
+        self.kind == Kind::Request
+    }
+
+    pub fn method(&self) -> Option<&str> {
+        self.method.as_ref().map(Field::as_str)
+    }
+
+    pub fn target(&self) -> Option<&str> {
+        self.target.as_ref().map(Field::as_str)
+    }
+
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_ref().map(Field::as_str)
+    }
+
+    /// The status code, when it is three digits.
+    pub fn status(&self) -> Option<u16> {
+        let s = self.status.as_ref()?.as_str();
+        if s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_ref().map(Field::as_str)
+    }
+
+    /// The value of the first field called `name` (ASCII case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.header_field(name).map(|h| h.value.as_str())
+    }
+
+    /// The first field called `name` (ASCII case-insensitive).
+    pub fn header_field(&self, name: &str) -> Option<&Header<'a>> {
+        self.headers_named(name).next()
+    }
+
+    /// Every field called `name` (ASCII case-insensitive), in order.
+    pub fn headers_named<'h>(&'h self, name: &str) -> impl Iterator<Item = &'h Header<'a>> {
+        self.headers
+            .iter()
+            .filter(move |h| h.name.text.eq_ignore_ascii_case(name))
+    }
+
+    fn problem(&mut self, kind: HeadProblemKind, line: usize, span: Span) {
+        self.problems.push(HeadProblem { kind, line, span });
+    }
+
+    /// Whether the limits stopped the parser reading this head.
+    pub fn truncated(&self) -> bool {
+        self.problems.iter().any(|p| {
+            matches!(
+                p.kind,
+                HeadProblemKind::TooLarge | HeadProblemKind::TooManyHeaders
+            )
+        })
+    }
+
+    /// Count `len` more bytes against [`MAX_HEAD_BYTES`]; `false` (and a
+    /// problem, once) when the limit is passed.
+    fn charge(&mut self, len: usize, line: usize, span: Span) -> bool {
+        if self.size > MAX_HEAD_BYTES {
+            return false;
+        }
+        self.size += len;
+        if self.size > MAX_HEAD_BYTES {
+            self.problem(HeadProblemKind::TooLarge, line, span);
+            return false;
+        }
+        true
+    }
+
+    /// Add a field whose name and value are already separated (HAR, DevTools),
+    /// checking the name and value grammar and the field limit.
+    pub fn push_header(&mut self, name: Field<'a>, value: Field<'a>, span: Span) {
+        if self.charge(name.text.len() + value.text.len() + 4, name.line, span) {
+            self.insert_header(name, value, span);
+        }
+    }
+
+    /// Add a field already charged against [`MAX_HEAD_BYTES`].
+    fn insert_header(&mut self, name: Field<'a>, value: Field<'a>, span: Span) {
+        let line = name.line;
+        if self.headers.len() >= MAX_HEADERS {
+            if !self.truncated() {
+                self.problem(HeadProblemKind::TooManyHeaders, line, span);
+            }
+            return;
+        }
+        // RFC 9110 §5.1: field-name = token.
+        if !is_token(&name.text) {
+            self.problem(HeadProblemKind::FieldName, line, name.span);
+        }
+        // RFC 9110 §5.5: CR, LF and NUL are invalid in a value; other controls
+        // but HTAB are not field-vchar.
+        if value
+            .text
+            .bytes()
+            .any(|b| (b < 0x20 && b != b'\t') || b == 0x7f)
+        {
+            self.problem(HeadProblemKind::FieldValue, line, value.span);
+        }
+        self.span.1 = self.span.1.max(span.1);
+        self.headers.push(Header { name, value, span });
+    }
+
+    /// Parse one line of a head. The first line may be a start line; later
+    /// lines are field lines (or obs-fold continuations). Returns `false` once
+    /// the limits stop reading.
+    pub fn push_line(&mut self, line: Line<'a>) -> bool {
+        let span = (line.offset, line.offset + line.bytes.len());
+        if self.start_line.is_none() && self.headers.is_empty() && self.span.0 == self.span.1 {
+            self.span = (line.offset, line.offset);
+            self.line = line.number;
+        }
+        let ending_len = match line.ending {
+            Ending::Crlf => 2,
+            Ending::Lf => 1,
+            Ending::Eof => 0,
+        };
+        if !self.charge(line.bytes.len() + ending_len, line.number, span) {
+            return false;
+        }
+        if line.ending == Ending::Lf {
+            // RFC 9112 §2.2: the line terminator is CRLF.
+            self.problem(HeadProblemKind::BareLf, line.number, (span.1, span.1 + 1));
+        }
+        self.span.1 = span.1 + ending_len;
+        let first = self.start_line.is_none() && self.headers.is_empty();
+        if first {
+            if let Some(start) = parse_start_line(line.bytes, line.offset, line.number) {
+                self.apply_start_line(start);
+                return true;
+            }
+        }
+        // RFC 9112 §5.2: obs-fold continues the previous field's value.
+        if line.bytes.first().is_some_and(|&b| is_ows(b)) {
+            self.problem(HeadProblemKind::ObsFold, line.number, span);
+            if let Some(last) = self.headers.last_mut() {
+                let (_, more) = trim_ows(line.bytes);
+                if !more.is_empty() {
+                    let mut joined = last.value.text.to_string();
+                    joined.push(' ');
+                    joined.push_str(&String::from_utf8_lossy(more));
+                    last.value.text = Cow::Owned(joined);
+                    last.value.span.1 = span.1;
+                    last.span.1 = span.1;
+                }
+                return true;
+            }
+        }
+        let Some(colon) = line.bytes.iter().position(|&b| b == b':') else {
+            let kind = if first {
+                HeadProblemKind::StartLine
+            } else {
+                HeadProblemKind::NoColon
+            };
+            self.problem(kind, line.number, span);
+            return true;
+        };
+        let raw_name = &line.bytes[..colon];
+        let name_len = raw_name
+            .iter()
+            .rposition(|&b| !is_ows(b))
+            .map_or(0, |p| p + 1);
+        if name_len < raw_name.len() {
+            // RFC 9112 §5.1: no whitespace between field name and colon.
+            self.problem(
+                HeadProblemKind::WhitespaceBeforeColon,
+                line.number,
+                (line.offset + name_len, line.offset + colon),
+            );
+        }
+        let name = Field::from_bytes(&raw_name[..name_len], line.offset, line.number);
+        let rest = &line.bytes[colon + 1..];
+        let (lead, value) = trim_ows(rest);
+        let value = Field::from_bytes(value, line.offset + colon + 1 + lead, line.number);
+        self.insert_header(name, value, span);
+        !self.truncated()
+    }
+
+    fn apply_start_line(&mut self, start: StartLine<'a>) {
+        match start {
+            StartLine::Request {
+                line,
+                method,
+                target,
+                version,
+            } => {
+                self.kind = Kind::Request;
+                self.start_line = Some(line);
+                self.method = Some(method);
+                self.target = Some(target);
+                self.version = Some(version);
+            }
+            StartLine::Status {
+                line,
+                version,
+                status,
+                reason,
+            } => {
+                self.kind = Kind::Response;
+                self.start_line = Some(line);
+                self.version = Some(version);
+                self.status = Some(status);
+                self.reason = reason;
+            }
+        }
+    }
+}
+
+/// How a line ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Crlf,
+    Lf,
+    /// The input ended.
+    Eof,
+}
+
+/// One line of captured text (without its line end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line<'a> {
+    pub bytes: &'a [u8],
+    pub offset: usize,
+    /// 1-based.
+    pub number: usize,
+    pub ending: Ending,
+}
+
+impl Line<'_> {
+    pub fn is_blank(&self) -> bool {
+        self.bytes.iter().all(|&b| is_ows(b))
+    }
+}
+
+/// The lines of `input` from `offset`, numbered from `number`.
+pub fn lines(input: &[u8], offset: usize, number: usize) -> Lines<'_> {
+    Lines {
+        input,
+        offset,
+        number,
+    }
+}
+
+/// Iterator over lines; see [`lines`].
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    input: &'a [u8],
+    offset: usize,
+    number: usize,
+}
+
+impl<'a> Lines<'a> {
+    /// Where the next line starts.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The number of the next line.
+    pub fn number(&self) -> usize {
+        self.number
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        let rest = self.input.get(self.offset..).filter(|r| !r.is_empty())?;
+        let (bytes, ending, consumed) = match rest.iter().position(|&b| b == b'\n') {
+            Some(nl) if nl > 0 && rest[nl - 1] == b'\r' => (&rest[..nl - 1], Ending::Crlf, nl + 1),
+            Some(nl) => (&rest[..nl], Ending::Lf, nl + 1),
+            None => (rest, Ending::Eof, rest.len()),
+        };
+        let line = Line {
+            bytes,
+            offset: self.offset,
+            number: self.number,
+            ending,
+        };
+        self.offset += consumed;
+        self.number += 1;
+        Some(line)
+    }
+}
+
+/// A parsed start line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartLine<'a> {
+    Request {
+        line: Field<'a>,
+        method: Field<'a>,
+        target: Field<'a>,
+        version: Field<'a>,
+    },
+    Status {
+        line: Field<'a>,
+        version: Field<'a>,
+        status: Field<'a>,
+        reason: Option<Field<'a>>,
+    },
+}
+
+/// `HTTP/` followed by something (the version is judged by the rules).
+fn looks_like_version(bytes: &[u8]) -> bool {
+    bytes.len() > 5 && bytes[..5].eq_ignore_ascii_case(b"HTTP/")
+}
+
+/// Recognise a request line (`method SP target SP HTTP-version`, RFC 9112 §3)
+/// or a status line (`HTTP-version SP status-code SP [reason]`, RFC 9112 §4).
+/// Extra spaces are tolerated here and judged by the rules. `None` when the
+/// line is neither.
+pub fn parse_start_line<'b>(
+    bytes: &'b [u8],
+    offset: usize,
+    number: usize,
+) -> Option<StartLine<'b>> {
+    let mut parts = bytes
+        .split(|&b| b == b' ')
+        .scan(0usize, |pos, part| {
+            let at = *pos;
+            *pos += part.len() + 1;
+            Some((at, part))
+        })
+        .filter(|(_, p)| !p.is_empty());
+    let field = |(at, part): (usize, &'b [u8])| Field::from_bytes(part, offset + at, number);
+    let line = Field::from_bytes(bytes, offset, number);
+    let (at0, first) = parts.next()?;
+    if looks_like_version(first) {
+        let status = parts.next()?;
+        // The reason phrase is the rest of the line after the status code.
+        let reason_at = status.0 + status.1.len() + 1;
+        let reason = bytes
+            .get(reason_at..)
+            .map(|r| trim_ows(r))
+            .filter(|(_, r)| !r.is_empty())
+            .map(|(lead, r)| Field::from_bytes(r, offset + reason_at + lead, number));
+        return Some(StartLine::Status {
+            line,
+            version: field((at0, first)),
+            status: field(status),
+            reason,
+        });
+    }
+    let target = parts.next()?;
+    let version = parts.next()?;
+    if parts.next().is_some()
+        || !looks_like_version(version.1)
+        || !first.iter().all(|&b| is_tchar(b))
+    {
+        return None;
+    }
+    Some(StartLine::Request {
+        line,
+        method: field((at0, first)),
+        target: field(target),
+        version: field(version),
+    })
+}
+
+/// Parse a head from `input` at `offset` (line `number`): lines up to and
+/// including the first blank line. Returns the head and where the next byte
+/// after it is. Leading blank lines are skipped. `None` when only blank lines
+/// remain.
+pub fn parse_head(input: &[u8], offset: usize, number: usize) -> Option<(Head<'_>, usize, usize)> {
+    let mut lines = lines(input, offset, number);
+    let mut head: Option<Head<'_>> = None;
+    let mut reading = true;
+    while let Some(line) = lines.next() {
+        match head.as_mut() {
+            None if line.is_blank() => continue,
+            None => {
+                let mut h = Head::new(Kind::Request, line.offset, line.number);
+                reading = h.push_line(line);
+                head = Some(h);
+            }
+            Some(_) if line.is_blank() => break,
+            // Past the limits, skip to the end of the head without keeping it.
+            Some(_) if !reading => {}
+            Some(h) => reading = h.push_line(line),
+        }
+    }
+    head.map(|h| (h, lines.offset(), lines.number()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REQUEST: &str = "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+
+    #[test]
+    fn request_with_spans() {
+        let (head, next, line) = parse_head(REQUEST.as_bytes(), 0, 1).unwrap();
+        assert_eq!(next, REQUEST.len());
+        assert_eq!(line, 7);
+        assert!(head.is_request());
+        assert_eq!(head.method(), Some("GET"));
+        assert_eq!(head.target(), Some("/chat"));
+        assert_eq!(head.version(), Some("HTTP/1.1"));
+        assert_eq!(head.header("host"), Some("server.example.com"));
+        assert_eq!(head.header("UPGRADE"), Some("websocket"));
+        assert!(head.problems.is_empty(), "{:?}", head.problems);
+        let key = head.header_field("sec-websocket-key").unwrap();
+        assert_eq!(key.value.line, 5);
+        assert_eq!(
+            &REQUEST[key.value.span.0..key.value.span.1],
+            "dGhlIHNhbXBsZSBub25jZQ=="
+        );
+        assert_eq!(
+            &REQUEST[key.name.span.0..key.name.span.1],
+            "Sec-WebSocket-Key"
+        );
+    }
+
+    #[test]
+    fn response_and_status() {
+        let text = "HTTP/1.1 101 Switching Protocols\nUpgrade: websocket\n\n";
+        let (head, _, _) = parse_head(text.as_bytes(), 0, 1).unwrap();
+        assert_eq!(head.kind, Kind::Response);
+        assert_eq!(head.status(), Some(101));
+        assert_eq!(head.reason(), Some("Switching Protocols"));
+        assert_eq!(head.problems.len(), 2);
+        assert!(
+            head.problems
+                .iter()
+                .all(|p| p.kind == HeadProblemKind::BareLf)
+        );
+    }
+
+    #[test]
+    fn problems_are_recorded_not_fatal() {
+        let text = "GET / HTTP/1.1\r\nHost : a\r\nX-Folded: one\r\n two\r\nno colon here\r\nBad Name: x\r\nV: a\x01b\r\n\r\n";
+        let (head, _, _) = parse_head(text.as_bytes(), 0, 1).unwrap();
+        let kinds: Vec<_> = head.problems.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                HeadProblemKind::WhitespaceBeforeColon,
+                HeadProblemKind::ObsFold,
+                HeadProblemKind::NoColon,
+                HeadProblemKind::FieldName,
+                HeadProblemKind::FieldValue,
+            ]
+        );
+        assert_eq!(head.header("x-folded"), Some("one two"));
+        assert_eq!(head.header("host"), Some("a"));
+    }
+
+    #[test]
+    fn limits() {
+        let mut text = String::from("GET / HTTP/1.1\r\n");
+        for i in 0..300 {
+            text.push_str(&format!("X-{i}: v\r\n"));
+        }
+        text.push_str("\r\nHTTP/1.1 101 OK\r\n\r\n");
+        let (head, next, _) = parse_head(text.as_bytes(), 0, 1).unwrap();
+        assert_eq!(head.headers.len(), MAX_HEADERS);
+        assert!(head.truncated());
+        assert!(text[next..].starts_with("HTTP/1.1 101"));
+
+        let big = format!(
+            "GET / HTTP/1.1\r\nX: {}\r\n\r\n",
+            "a".repeat(MAX_HEAD_BYTES)
+        );
+        let (head, next, _) = parse_head(big.as_bytes(), 0, 1).unwrap();
+        assert!(head.truncated());
+        assert_eq!(head.problems[0].kind, HeadProblemKind::TooLarge);
+        assert_eq!(next, big.len());
+    }
+
+    #[test]
+    fn start_lines() {
+        assert!(parse_start_line(b"GET /chat HTTP/1.1", 0, 1).is_some());
+        assert!(parse_start_line(b"HTTP/1.1 101", 0, 1).is_some());
+        assert!(parse_start_line(b"Host: x", 0, 1).is_none());
+        assert!(parse_start_line(b"GET /chat", 0, 1).is_none());
+        assert!(parse_start_line(b"", 0, 1).is_none());
+        assert!(parse_start_line(b"\xff\xfe HTTP/1.1", 0, 1).is_none());
+    }
+
+    #[test]
+    fn invalid_utf8_is_lossy_but_spans_stay_bytes() {
+        let text = b"GET / HTTP/1.1\r\nX: a\xffb\r\n\r\n";
+        let (head, _, _) = parse_head(text, 0, 1).unwrap();
+        let x = head.header_field("x").unwrap();
+        assert_eq!(x.value.as_str(), "a\u{fffd}b");
+        assert_eq!(x.value.span, (19, 22));
+    }
+}

@@ -1,1 +1,106 @@
-fn main() {}
+//! `handshake-lab`: a local WebSocket server that shows a browser its own opening
+//! handshake, linted by the core, and misbehaves on purpose on request.
+//!
+//! The lab reads the request head and writes the response head itself, so what it
+//! records is exactly what crossed the wire; tungstenite does the framing after 101.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// One line on stderr, prefixed with the program name.
+macro_rules! log {
+    ($($arg:tt)*) => {
+        eprintln!("handshake-lab: {}", format_args!($($arg)*))
+    };
+}
+
+mod cli;
+mod http;
+mod incoming;
+mod json;
+mod judge;
+mod limits;
+mod records;
+mod request;
+mod response;
+mod route;
+mod server;
+mod session;
+mod upgrade;
+
+fn main() -> ExitCode {
+    let config = match cli::parse(std::env::args().skip(1)) {
+        Ok(cli::Command::Run(config)) => config,
+        Ok(cli::Command::Help) => {
+            print!("{}", cli::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("handshake-lab: {message}\n\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            log!("cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = runtime.block_on(run(config));
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    code
+}
+
+async fn run(config: server::Config) -> ExitCode {
+    let listener = match tokio::net::TcpListener::bind(config.listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            log!("cannot listen on {}: {error}", config.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let address = match listener.local_addr() {
+        Ok(address) => address,
+        Err(error) => {
+            log!("no local address: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // The one stdout line: the test harness waits for it and reads the port.
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "handshake-lab listening on ws://{address}");
+    let _ = stdout.flush();
+    drop(stdout);
+
+    let lab = Arc::new(server::Lab::new(config));
+    tokio::select! {
+        () = server::serve(listener, lab) => ExitCode::SUCCESS,
+        signal = shutdown_signal() => {
+            log!("{signal}: stopping");
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM with the signal's name.
+async fn shutdown_signal() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut interrupt), Ok(mut terminate)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        log!("cannot watch for signals; stop with SIGKILL");
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = interrupt.recv() => "SIGINT",
+        _ = terminate.recv() => "SIGTERM",
+    }
+}

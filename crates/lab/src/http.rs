@@ -2,28 +2,29 @@
 //! handshake record. Both are read by the web app, so they carry CORS for its
 //! origins only.
 
+use handshake::head::Head;
+
 use crate::json;
 use crate::limits::{Limits, RECORDS_KEPT};
 use crate::records::Records;
-use crate::request::RequestHead;
 use crate::response::Response;
 use crate::route::{self, Route};
 
 /// Answers a plain HTTP request.
 pub fn answer(
     route: Route,
-    request: &RequestHead,
+    request: &Head<'_>,
     records: &Records,
     limits: &Limits,
     allowed_origins: &[String],
 ) -> Response {
-    let response = if request.method() != "GET" {
+    let response = if request.method() != Some("GET") {
         // RFC 9110 §15.5.6: 405 with Allow.
         Response::json(405, error_json("only GET is served")).field("Allow", "GET")
     } else {
         match route {
             Route::Index => Response::json(200, index_json(limits)),
-            Route::Last => last(request.target(), records),
+            Route::Last => last(request.target().unwrap_or_default(), records),
             _ => Response::json(404, error_json("no such resource; GET / lists the routes")),
         }
     };

@@ -23,7 +23,6 @@ mod json;
 mod judge;
 mod limits;
 mod records;
-mod request;
 mod response;
 mod route;
 mod server;

@@ -9,15 +9,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
+use crate::http;
 use crate::incoming::{self, HeadError};
 use crate::judge;
 use crate::limits::{Limits, MAX_REFUSING, RECORDS_KEPT};
 use crate::records::{Record, Records};
-use crate::request::RequestHead;
 use crate::response::Response;
 use crate::route::{self, Route};
 use crate::session::{self, Session};
-use crate::{http, upgrade};
+use crate::upgrade::{self, Answer};
 
 /// What the server runs with.
 #[derive(Debug, Clone)]
@@ -119,34 +119,17 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, lab: &Lab) {
         Ok(incoming) => incoming,
         Err(error) => return head_failed(stream, peer, error).await,
     };
-    let Some(request) = RequestHead::parse(&incoming.head) else {
-        log!("{peer} no request line -> 400");
-        let response = Response::refusal(400, "no request line");
-        return send_and_close(stream, &response.to_bytes()).await;
+    let (summary, reply) = reply(&incoming.head, lab);
+    let (answer, target) = match reply {
+        Reply::Plain(response) => {
+            log!("{peer} {summary} -> {}", response.status);
+            return send_and_close(stream, &response.to_bytes()).await;
+        }
+        Reply::Handshake { answer, target } => (answer, target),
     };
-    let route = Route::from_target(request.target());
-    let summary = format!(
-        "{peer} {} {}",
-        request.method().escape_debug(),
-        request.target().escape_debug()
-    );
 
-    // No Upgrade field and no WebSocket route: plain HTTP.
-    if request.header("Upgrade").is_none() && !route.is_websocket() {
-        let response = http::answer(
-            route,
-            &request,
-            &lab.records,
-            limits,
-            &lab.config.allowed_origins,
-        );
-        log!("{summary} -> {}", response.status);
-        return send_and_close(stream, &response.to_bytes()).await;
-    }
-
-    let answer = upgrade::answer(route, &request, &incoming.head);
     let response = answer.response.to_bytes();
-    let mut record = Record::new(peer, request.target(), route::id_of(request.target()));
+    let mut record = Record::new(peer, &target, route::id_of(&target));
     record.status = answer.response.status;
     record.lint = judge::exchange(&incoming.head, &response);
     record.note = answer.note;
@@ -154,7 +137,7 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, lab: &Lab) {
     record.response = response;
     let record = Arc::new(record);
     lab.records.push(record.clone());
-    log!("{summary} -> {} {}", record.status, record.note);
+    log!("{peer} {summary} -> {} {}", record.status, record.note);
 
     let Some(session) = answer.session else {
         return send_and_close(stream, &record.response).await;
@@ -165,6 +148,39 @@ async fn connection(mut stream: TcpStream, peer: SocketAddr, lab: &Lab) {
     let first = (session == Session::Mirror).then(|| record.to_json());
     drop(record);
     session::run(stream, incoming.rest, session, first, limits, peer).await;
+}
+
+/// How the lab replies to a head.
+enum Reply {
+    /// A plain HTTP answer, not recorded.
+    Plain(Response),
+    /// A WebSocket handshake answer, recorded.
+    Handshake { answer: Answer, target: String },
+}
+
+/// The reply to a request head, and the request line for the log.
+fn reply(head: &[u8], lab: &Lab) -> (String, Reply) {
+    let request = handshake::head::parse_head(head, 0, 1).map(|(request, _, _)| request);
+    let (Some(request), Some(method), Some(target)) = (
+        request.as_ref(),
+        request.as_ref().and_then(|r| r.method()),
+        request.as_ref().and_then(|r| r.target()),
+    ) else {
+        let response = Response::refusal(400, "no request line (RFC 9112 §3)");
+        return ("(no request line)".to_owned(), Reply::Plain(response));
+    };
+    let summary = format!("{} {}", method.escape_debug(), target.escape_debug());
+    let route = Route::from_target(target);
+    // No Upgrade field and no WebSocket route: plain HTTP.
+    if request.header("Upgrade").is_none() && !route.is_websocket() {
+        let limits = &lab.config.limits;
+        let origins = &lab.config.allowed_origins;
+        let response = http::answer(route, request, &lab.records, limits, origins);
+        return (summary, Reply::Plain(response));
+    }
+    let answer = upgrade::answer(route, request, head);
+    let target = target.to_owned();
+    (summary, Reply::Handshake { answer, target })
 }
 
 /// Answers a head that could not be read whole, when there is someone to answer.

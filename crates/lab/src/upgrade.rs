@@ -1,8 +1,9 @@
 //! The lab's answer to a WebSocket handshake: the core judges the request, then the
 //! route picks a 101, a broken 101 or a refusal.
 
+use handshake::head::Head;
+
 use crate::judge;
-use crate::request::RequestHead;
 use crate::response::Response;
 use crate::route::{Breakage, Route};
 use crate::session::Session;
@@ -44,7 +45,7 @@ const OTHER_KEY: &str = "x3JJHMbDL1EzLkh9GBhXDw==";
 const UNOFFERED_PROTOCOL: &str = "handshake-lab.unoffered";
 
 /// Answers a handshake to `route`; `head` is the request exactly as received.
-pub fn answer(route: Route, request: &RequestHead, head: &[u8]) -> Answer {
+pub fn answer(route: Route, request: &Head<'_>, head: &[u8]) -> Answer {
     if !route.is_websocket() {
         // RFC 6455 §4.2.1: a resource the server does not serve is answered 404.
         return Answer::refuse(404, "no WebSocket endpoint at this path; GET / lists them");
@@ -104,12 +105,7 @@ pub fn answer(route: Route, request: &RequestHead, head: &[u8]) -> Answer {
 }
 
 /// A 101 broken in one way, and the sentence saying how.
-fn broken(
-    breakage: Breakage,
-    key: &str,
-    accept: &str,
-    request: &RequestHead,
-) -> (Response, String) {
+fn broken(breakage: Breakage, key: &str, accept: &str, request: &Head<'_>) -> (Response, String) {
     let good = Response::switching_protocols(accept, None);
     match breakage {
         Breakage::Accept => {
@@ -151,15 +147,15 @@ fn broken(
 
 /// The first subprotocol the client offered (RFC 6455 §4.2.2 step 5.4: the
 /// server selects one of the offered values).
-fn first_offered_protocol(request: &RequestHead) -> Option<String> {
+fn first_offered_protocol(request: &Head<'_>) -> Option<String> {
     offered_protocols(request).into_iter().next()
 }
 
 /// Every offered subprotocol, in order, over all `Sec-WebSocket-Protocol` lines.
-fn offered_protocols(request: &RequestHead) -> Vec<String> {
+fn offered_protocols(request: &Head<'_>) -> Vec<String> {
     request
         .headers_named("Sec-WebSocket-Protocol")
-        .flat_map(|value| value.split(','))
+        .flat_map(|field| field.value.as_str().split(','))
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(str::to_owned)

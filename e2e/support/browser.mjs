@@ -1,0 +1,61 @@
+// Headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core, and the
+// page harness every browser test uses: it fails a test on any page or console error.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+
+/** Where `cargo xtask test` serves the release build (a GitHub Pages-like sub-path). */
+export const APP_URL = process.env.APP_URL ?? 'http://127.0.0.1:8080/';
+/** The lab server started by the test run. */
+export const LAB_URL = process.env.LAB_URL ?? 'ws://127.0.0.1:9001';
+
+/** Flags for a root process on a closed network (see ../shared/toolchain.md). */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let browser;
+
+export async function launchBrowser() {
+  browser ??= await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  return browser;
+}
+
+export async function closeBrowser() {
+  await browser?.close();
+  browser = undefined;
+}
+
+/**
+ * A test that opens the app at `APP_URL + path` in a fresh page, waits for it to
+ * mount, runs `body({ page, problems })`, and then fails if the page logged any error.
+ */
+export function appTest(name, body, { path = '', viewport } = {}) {
+  test(name, async () => {
+    const b = await launchBrowser();
+    const context = await b.newContext(viewport ? { viewport } : {});
+    const page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    try {
+      await page.goto(APP_URL + path);
+      await page.getByLabel('Sec-WebSocket-Key').waitFor({ timeout: 15000 });
+      await body({ page, problems });
+      assert.deepEqual(problems, [], 'the page logged errors');
+    } finally {
+      await context.close();
+    }
+  });
+}

@@ -1,0 +1,91 @@
+//! `cargo xtask bench`: speed and size, measured and printed. Nothing here asserts a
+//! time; budgets are printed beside the figures.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::setup::{self, Needs};
+use crate::{Result, dist, proc, root, target_dir};
+
+/// The app's first load may weigh at most this many times a Leptos counter's (gzip).
+const SIZE_BUDGET_VS_COUNTER: f64 = 3.0;
+
+pub fn run() -> Result {
+    let toolchain = setup::run(Needs::BUILD)?;
+
+    println!("\n== lint speed: handshake-core against tungstenite, same bytes, same run");
+    proc::run(proc::cmd("cargo").args(["bench", "-p", "handshake-core", "--bench", "lint"]))?;
+
+    println!("\n== first-load size of the release site (opt-level z, lto, wasm-opt -Oz)");
+    let sites = target_dir().join("bench-site");
+    let app_dir = sites.join("app");
+    let counter_dir = sites.join("counter");
+    dist::build(toolchain, &root(), "/", &app_dir)?;
+    dist::build(toolchain, &root().join("xtask").join("size-baseline"), "/", &counter_dir)?;
+    let app = Size::of(&app_dir)?;
+    let counter = Size::of(&counter_dir)?;
+    println!(
+        "{:<28} {:>10} {:>10} {:>10}",
+        "first load (html+css+js+wasm)", "raw B", "gzip -9 B", "brotli B"
+    );
+    app.print("handshake lab");
+    counter.print("leptos counter (baseline)");
+    let ratio = app.gzip as f64 / counter.gzip as f64;
+    let verdict = if ratio <= SIZE_BUDGET_VS_COUNTER { "within budget" } else { "OVER BUDGET" };
+    println!("gzip ratio app/counter: {ratio:.2} (budget {SIZE_BUDGET_VS_COUNTER:.1}): {verdict}");
+    for file in dist::first_load_files(&app_dir)? {
+        let bytes = std::fs::read(&file).map_err(|e| e.to_string())?;
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        println!("  {name:<44} {:>9} B raw {:>9} B gzip", bytes.len(), gzip(&bytes));
+    }
+
+    if root().join("crates/lab/examples/load.rs").exists() {
+        println!("\n== lab server load (loopback, bounded)");
+        proc::run(proc::cmd("cargo").args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "handshake-lab",
+            "--example",
+            "load",
+        ]))?;
+    }
+    Ok(())
+}
+
+struct Size {
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+impl Size {
+    fn of(dist: &Path) -> Result<Size> {
+        let mut size = Size { raw: 0, gzip: 0, brotli: 0 };
+        for file in dist::first_load_files(dist)? {
+            let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            size.raw += bytes.len();
+            size.gzip += gzip(&bytes);
+            size.brotli += brotli(&bytes);
+        }
+        Ok(size)
+    }
+
+    fn print(&self, name: &str) {
+        println!("{name:<28} {:>10} {:>10} {:>10}", self.raw, self.gzip, self.brotli);
+    }
+}
+
+fn gzip(bytes: &[u8]) -> usize {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = enc.write_all(bytes);
+    enc.finish().map(|v| v.len()).unwrap_or(0)
+}
+
+fn brotli(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
+    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
+    out.len()
+}

@@ -1,0 +1,106 @@
+//! `cargo xtask dist`: the release site, and the release build the tests run against.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+use crate::setup::{self, Needs};
+use crate::wasm::Toolchain;
+use crate::{Result, proc, root};
+
+pub fn run_cli(args: &[String]) -> Result {
+    let public_url = match args {
+        [] => "/".to_string(),
+        [flag, url] if flag == "--public-url" => url.clone(),
+        [arg] if arg.starts_with("--public-url=") => arg["--public-url=".len()..].to_string(),
+        _ => return Err("usage: cargo xtask dist [--public-url /sub-path/]".into()),
+    };
+    let toolchain = setup::run(Needs::BUILD)?;
+    let dist = root().join("dist");
+    build(toolchain, &root(), &public_url, &dist)?;
+    println!("dist: the site is in {} (public URL {public_url})", dist.display());
+    Ok(())
+}
+
+/// `trunk build --release --offline` of the app in `app_dir` into `dist`, then the
+/// Content-Security-Policy is written into its index.html.
+pub fn build(toolchain: Toolchain, app_dir: &Path, public_url: &str, dist: &Path) -> Result {
+    let mut trunk = Command::new("trunk");
+    trunk
+        .current_dir(app_dir)
+        .args(["build", "--release", "--offline", "--public-url", public_url, "--dist"])
+        .arg(dist);
+    toolchain.configure(&mut trunk)?;
+    proc::run(&mut trunk)?;
+    if app_dir == root() {
+        write_csp(&dist.join("index.html"))?;
+    }
+    Ok(())
+}
+
+/// The policy of the released page. Trunk boots the module from an inline script, so
+/// that script is allowed by its hash, never by 'unsafe-inline'. `connect-src` admits
+/// any ws:/wss: URL the reader types into the live panel, and the local lab server's
+/// HTTP records.
+const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {hashes}; \
+    style-src 'self'; img-src 'self' data:; font-src 'self'; manifest-src 'self'; \
+    connect-src 'self' ws: wss: http://127.0.0.1:* http://localhost:*; \
+    base-uri 'none'; form-action 'none'; object-src 'none'";
+
+fn write_csp(index: &Path) -> Result {
+    let html = std::fs::read_to_string(index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let hashes: Vec<String> = inline_scripts(&html)
+        .map(|body| {
+            let digest = Sha256::digest(body.as_bytes());
+            format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+        })
+        .collect();
+    let policy = CSP.replace("{hashes}", &hashes.join(" "));
+    let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">");
+    let Some(at) = html.find("<meta charset=\"utf-8\">").map(|i| i + "<meta charset=\"utf-8\">".len()) else {
+        return Err(format!("{} has no <meta charset=\"utf-8\"> to place the CSP after", index.display()));
+    };
+    let out = format!("{}\n    {meta}{}", &html[..at], &html[at..]);
+    std::fs::write(index, out).map_err(|e| format!("cannot write {}: {e}", index.display()))?;
+    println!("dist: Content-Security-Policy written ({} inline script hash(es))", hashes.len());
+    Ok(())
+}
+
+/// The bodies of `<script ...>` elements that have no `src`.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.match_indices("<script").filter_map(move |(at, _)| {
+        let open_end = at + html[at..].find('>')?;
+        let tag = &html[at..open_end];
+        let body_start = open_end + 1;
+        let body_end = body_start + html[body_start..].find("</script>")?;
+        (!tag.contains(" src=")).then(|| &html[body_start..body_end])
+    })
+}
+
+/// Total bytes of what a first visit loads: HTML, CSS, JS and wasm.
+pub fn first_load_files(dist: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let entries = std::fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if matches!(ext, "html" | "css" | "js" | "wasm") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_only_inline_scripts() {
+        let html = r#"<script type="module">boot()</script><script src="a.js"></script><script>x</script>"#;
+        assert_eq!(inline_scripts(html).collect::<Vec<_>>(), ["boot()", "x"]);
+    }
+}

@@ -1,0 +1,295 @@
+//! `cargo xtask setup`: make this machine ready, saying what each step does.
+//!
+//! Idempotent: every step first checks whether its tool is already there, at the
+//! right version, and installs only what is missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use crate::proc::{self, version_of};
+use crate::wasm::Toolchain;
+use crate::{Result, root, state_dir};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// binaryen 132 from npm: Debian's binaryen 108 breaks wasm-bindgen 0.2.130's output.
+pub const BINARYEN_VERSION: &str = "132.0.0";
+/// python `websockets`, a real peer for the lab server's tests.
+pub const PY_WEBSOCKETS_VERSION: &str = "17.4";
+/// What rustup cannot download on a closed network is built from Debian's sources.
+const DEBIAN_WASM_PACKAGES: &[&str] = &["rustc-web", "cargo-web", "rust-web-src", "lld-22"];
+const RUSTUP_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone, Copy)]
+pub struct Needs {
+    /// trunk, wasm-bindgen, wasm-opt: to build the app.
+    pub build: bool,
+    /// Chromium, chromedriver, node and python test packages: to run the tests.
+    pub test: bool,
+}
+
+impl Needs {
+    pub const ALL: Needs = Needs { build: true, test: true };
+    pub const BUILD: Needs = Needs { build: true, test: false };
+}
+
+fn step(what: &str, state: &str) {
+    println!("setup: {what}: {state}");
+}
+
+pub fn run(needs: Needs) -> Result<Toolchain> {
+    println!("setup: checking this machine (tools kept in {})", state_dir().display());
+    let toolchain = wasm_target()?;
+    if needs.build {
+        wasm_bindgen()?;
+        trunk()?;
+        wasm_opt()?;
+    }
+    if needs.test {
+        chromium()?;
+        node_packages()?;
+        python_peers()?;
+    }
+    println!("setup: ready");
+    Ok(toolchain)
+}
+
+/// The tools `cargo install` puts here, ahead of anything else on PATH.
+pub fn tools_bin() -> PathBuf {
+    state_dir().join("tools").join("bin")
+}
+
+/// wasm-opt from the npm package, in the project's ignored tool folder.
+pub fn node_tools_bin() -> PathBuf {
+    root().join(".tools").join("node_modules").join(".bin")
+}
+
+pub fn venv_python() -> PathBuf {
+    root().join(".tools").join("venv").join("bin").join("python")
+}
+
+fn wasm_target() -> Result<Toolchain> {
+    const WHAT: &str = "wasm32-unknown-unknown target";
+    let have_rustup = version_of("rustup").is_some();
+    if have_rustup && rustup_has_wasm() {
+        step(WHAT, "installed by rustup");
+        return Ok(Toolchain::Rustup);
+    }
+    if debian_packages_installed(DEBIAN_WASM_PACKAGES) {
+        step(WHAT, "Debian's rustc-web, std built from source (rustup could not download it)");
+        return Ok(Toolchain::Debian);
+    }
+    if have_rustup {
+        step(WHAT, "missing; asking rustup for it");
+        let mut add = Command::new("rustup");
+        add.args(["target", "add", "wasm32-unknown-unknown"]);
+        if proc::run_with_timeout(&mut add, RUSTUP_TIMEOUT).unwrap_or(false) && rustup_has_wasm() {
+            step(WHAT, "installed by rustup");
+            return Ok(Toolchain::Rustup);
+        }
+        step(WHAT, "rustup could not download it; using Debian's rustc-web and building std from source");
+    }
+    apt_install(DEBIAN_WASM_PACKAGES)?;
+    Ok(Toolchain::Debian)
+}
+
+fn rustup_has_wasm() -> bool {
+    proc::output(Command::new("rustup").args(["target", "list", "--installed"]))
+        .is_some_and(|list| list.lines().any(|l| l.trim() == "wasm32-unknown-unknown"))
+}
+
+fn debian_packages_installed(packages: &[&str]) -> bool {
+    packages.iter().all(|p| {
+        proc::output(Command::new("dpkg-query").args(["-W", "-f=${Status}", p]))
+            .is_some_and(|s| s == "install ok installed")
+    })
+}
+
+fn is_root() -> bool {
+    proc::output(Command::new("id").arg("-u")).as_deref() == Some("0")
+}
+
+/// Installs Debian packages as root (or with passwordless sudo); otherwise says the
+/// exact command to run and stops.
+fn apt_install(packages: &[&str]) -> Result {
+    let list = packages.join(" ");
+    let sudo: &[&str] = if is_root() {
+        &[]
+    } else if Command::new("sudo").args(["-n", "true"]).output().is_ok_and(|o| o.status.success()) {
+        &["sudo", "-n"]
+    } else {
+        return Err(format!(
+            "these Debian packages are needed: {list}\nrun as root:\n  apt-get update && apt-get install -y --no-install-recommends {list}\nthen run this command again"
+        ));
+    };
+    let apt = |args: &[&str]| {
+        let mut cmd = match sudo.split_first() {
+            Some((first, rest)) => {
+                let mut c = Command::new(first);
+                c.args(rest).arg("apt-get");
+                c
+            }
+            None => Command::new("apt-get"),
+        };
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    step(&list, "installing with apt-get");
+    // The package lists are empty on a new machine: fetch them once first.
+    if !apt_lists_present() {
+        proc::run(&mut apt(&["update"]))?;
+    }
+    let install = |apt: &dyn Fn(&[&str]) -> Command| {
+        let mut cmd = apt(&["install", "-y", "--no-install-recommends"]);
+        cmd.args(packages);
+        proc::run(&mut cmd)
+    };
+    if install(&apt).is_err() {
+        // Stale lists name files the mirror no longer has: refresh and try once more.
+        proc::run(&mut apt(&["update"]))?;
+        install(&apt)?;
+    }
+    Ok(())
+}
+
+fn apt_lists_present() -> bool {
+    std::fs::read_dir("/var/lib/apt/lists")
+        .map(|dir| dir.flatten().any(|e| e.file_name().to_string_lossy().ends_with("_Packages")))
+        .unwrap_or(false)
+}
+
+/// A tool at an exact version: on PATH, or in our tools folder.
+fn find_tool(program: &str, want: &str) -> Option<PathBuf> {
+    let ours = tools_bin().join(program);
+    [ours, PathBuf::from(program)]
+        .into_iter()
+        .find(|p| version_of(&p.to_string_lossy()).is_some_and(|v| v.split_whitespace().nth(1) == Some(want)))
+}
+
+fn cargo_install(krate: &str, version: &str, locked: bool) -> Result {
+    let mut cmd = proc::cmd("cargo");
+    cmd.args(["install", krate, "--version", version, "--root"]).arg(state_dir().join("tools"));
+    if locked {
+        cmd.arg("--locked");
+    }
+    proc::run(&mut cmd)
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must equal it exactly.
+pub fn wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_string());
+        }
+    }
+    Err("Cargo.lock names no wasm-bindgen package".into())
+}
+
+fn wasm_bindgen() -> Result {
+    let version = wasm_bindgen_version()?;
+    let what = format!("wasm-bindgen-cli {version}");
+    if find_tool("wasm-bindgen", &version).is_some() {
+        step(&what, "present");
+        return Ok(());
+    }
+    step(&what, "installing (about 2 minutes)");
+    // Without --locked: its lockfile pins a crate this registry index does not have.
+    cargo_install("wasm-bindgen-cli", &version, false)
+}
+
+fn trunk() -> Result {
+    let what = format!("trunk {TRUNK_VERSION}");
+    if find_tool("trunk", TRUNK_VERSION).is_some() {
+        step(&what, "present");
+        return Ok(());
+    }
+    step(&what, "installing (about 5 minutes)");
+    // --locked: without it 0.21.14 resolves a lightningcss/cssparser pair that does not build.
+    cargo_install("trunk", TRUNK_VERSION, true)
+}
+
+fn wasm_opt() -> Result {
+    let what = format!("wasm-opt (binaryen {BINARYEN_VERSION}, npm)");
+    let bin = node_tools_bin().join("wasm-opt");
+    let major = BINARYEN_VERSION.split('.').next().unwrap_or_default();
+    if version_of(&bin.to_string_lossy()).is_some_and(|v| v.contains(&format!("version {major}"))) {
+        step(&what, "present");
+        return Ok(());
+    }
+    step(&what, "installing into .tools/");
+    let dir = root().join(".tools");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut cmd = proc::cmd("npm");
+    cmd.args(["install", "--no-audit", "--no-fund", "--no-save", "--prefix"])
+        .arg(&dir)
+        .arg(format!("binaryen@{BINARYEN_VERSION}"));
+    proc::run(&mut cmd)
+}
+
+fn chromium() -> Result {
+    let what = "Chromium and chromedriver";
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+        step(what, "present");
+        return Ok(());
+    }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+fn node_packages() -> Result {
+    let what = "node packages of the browser tests (e2e/)";
+    let e2e = root().join("e2e");
+    let stamp = e2e.join("node_modules").join(".package-lock.json");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if let (Some(installed), Some(locked)) = (modified(&stamp), modified(&e2e.join("package-lock.json")))
+        && installed >= locked
+    {
+        step(what, "present");
+        return Ok(());
+    }
+    step(what, "installing with npm ci");
+    let mut cmd = proc::cmd("npm");
+    cmd.current_dir(&e2e).args(["ci", "--no-audit", "--no-fund"]);
+    proc::run(&mut cmd)
+}
+
+fn python_peers() -> Result {
+    let what = format!("python websockets {PY_WEBSOCKETS_VERSION} (venv in .tools/)");
+    let python = venv_python();
+    let probe = |p: &Path| {
+        proc::output(Command::new(p).args(["-c", "import websockets; print(websockets.__version__)"]))
+    };
+    if probe(&python).as_deref() == Some(PY_WEBSOCKETS_VERSION) {
+        step(&what, "present");
+        return Ok(());
+    }
+    step(&what, "installing");
+    let venv = root().join(".tools").join("venv");
+    if !python.exists() {
+        proc::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    proc::run(
+        Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .arg(format!("websockets=={PY_WEBSOCKETS_VERSION}")),
+    )
+}
+
+/// cargo-fuzz and a nightly toolchain, for `cargo xtask fuzz` only.
+pub fn cargo_fuzz() -> Result {
+    let nightly = proc::output(Command::new("rustup").args(["toolchain", "list"]))
+        .is_some_and(|l| l.lines().any(|t| t.starts_with("nightly")));
+    if !nightly {
+        return Err("cargo fuzz needs a nightly toolchain: rustup toolchain install nightly".into());
+    }
+    if proc::output(Command::new("cargo").args(["fuzz", "--version"])).is_some() {
+        step("cargo-fuzz", "present");
+        return Ok(());
+    }
+    step("cargo-fuzz", "installing");
+    proc::run(proc::cmd("cargo").args(["install", "cargo-fuzz", "--locked"]))
+}

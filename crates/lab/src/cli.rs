@@ -40,38 +40,26 @@ pub enum Command {
 
 /// Reads the arguments (without the program name).
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let mut listen: SocketAddr = DEFAULT_LISTEN
-        .parse()
-        .map_err(|e| format!("default address: {e}"))?;
+    let mut listen: SocketAddr = DEFAULT_LISTEN.parse().map_err(|e| format!("default address: {e}"))?;
     let mut origins: Vec<String> = DEFAULT_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
     let mut limits = Limits::default();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_owned(), Some(value.to_owned()))
-            }
+            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
             _ => (arg.clone(), None),
         };
         if flag == "-h" || flag == "--help" {
             return Ok(Command::Help);
         }
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
+        let mut value =
+            || inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--listen" => {
                 let v = value()?;
-                listen = v
-                    .parse()
-                    .map_err(|_| format!("--listen {v}: not an IP:PORT address"))?;
+                listen = v.parse().map_err(|_| format!("--listen {v}: not an IP:PORT address"))?;
                 if !listen.ip().is_loopback() {
-                    return Err(format!(
-                        "--listen {v}: the lab listens on loopback addresses only"
-                    ));
+                    return Err(format!("--listen {v}: the lab listens on loopback addresses only"));
                 }
             }
             "--allow-origin" => {
@@ -91,11 +79,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             _ => return Err(format!("unknown argument {arg}")),
         }
     }
-    Ok(Command::Run(Config {
-        listen,
-        allowed_origins: origins,
-        limits,
-    }))
+    Ok(Command::Run(Config { listen, allowed_origins: origins, limits }))
 }
 
 fn count(flag: &str, value: &str) -> Result<usize, String> {
@@ -133,11 +117,7 @@ mod tests {
         .expect("valid flags");
         assert_eq!(config.listen.port(), 0);
         assert_eq!(config.allowed_origins.len(), 4);
-        assert!(
-            config
-                .allowed_origins
-                .contains(&"http://127.0.0.1:5555".to_owned())
-        );
+        assert!(config.allowed_origins.contains(&"http://127.0.0.1:5555".to_owned()));
         assert_eq!(config.limits.idle_timeout, Duration::from_millis(250));
         assert_eq!(run(&[]).expect("defaults").listen.port(), 9001);
     }

@@ -35,17 +35,11 @@ pub fn answer(
 fn last(target: &str, records: &Records) -> Response {
     let id = route::id_of(target);
     if id.is_none() && route::has_id_param(target) {
-        return Response::json(
-            400,
-            error_json("id must be 1 to 64 characters from A-Z a-z 0-9 - _ . ~"),
-        );
+        return Response::json(400, error_json("id must be 1 to 64 characters from A-Z a-z 0-9 - _ . ~"));
     }
     match records.find(id) {
         Some(record) => Response::json(200, record.to_json()),
-        None => Response::json(
-            404,
-            error_json("no handshake recorded with this id (or it aged out)"),
-        ),
+        None => Response::json(404, error_json("no handshake recorded with this id (or it aged out)")),
     }
 }
 
@@ -81,60 +75,20 @@ const ROUTES: &[(&str, &str, &str, &str)] = &[
         "open",
         "first message: the handshake record as JSON (the exact request and response bytes and the core's lint report); then echoes",
     ),
-    (
-        "/subprotocol",
-        "websocket",
-        "open",
-        "selects the first offered subprotocol; then echoes",
-    ),
-    (
-        "/reject/400",
-        "websocket",
-        "refused",
-        "answers 400 Bad Request",
-    ),
-    (
-        "/reject/403",
-        "websocket",
-        "refused",
-        "answers 403 Forbidden, as for a refused Origin",
-    ),
-    (
-        "/reject/404",
-        "websocket",
-        "refused",
-        "answers 404 Not Found",
-    ),
+    ("/subprotocol", "websocket", "open", "selects the first offered subprotocol; then echoes"),
+    ("/reject/400", "websocket", "refused", "answers 400 Bad Request"),
+    ("/reject/403", "websocket", "refused", "answers 403 Forbidden, as for a refused Origin"),
+    ("/reject/404", "websocket", "refused", "answers 404 Not Found"),
     (
         "/reject/426",
         "websocket",
         "refused",
         "answers 426 Upgrade Required with Upgrade: websocket and Sec-WebSocket-Version: 13",
     ),
-    (
-        "/bad/accept",
-        "websocket",
-        "broken",
-        "101 with a Sec-WebSocket-Accept for another key",
-    ),
-    (
-        "/bad/upgrade",
-        "websocket",
-        "broken",
-        "101 with Upgrade: h2c",
-    ),
-    (
-        "/bad/connection",
-        "websocket",
-        "broken",
-        "101 with Connection: keep-alive",
-    ),
-    (
-        "/bad/protocol",
-        "websocket",
-        "broken",
-        "101 selecting a subprotocol the client never offered",
-    ),
+    ("/bad/accept", "websocket", "broken", "101 with a Sec-WebSocket-Accept for another key"),
+    ("/bad/upgrade", "websocket", "broken", "101 with Upgrade: h2c"),
+    ("/bad/connection", "websocket", "broken", "101 with Connection: keep-alive"),
+    ("/bad/protocol", "websocket", "broken", "101 selecting a subprotocol the client never offered"),
     (
         "/close/{code}",
         "websocket",

@@ -50,27 +50,20 @@ pub async fn read_head<S: AsyncRead + Unpin>(
             scanned = buf.len().saturating_sub(3);
             match stream.read(&mut chunk).await {
                 Ok(0) | Err(_) => {
-                    return Err(HeadError::Closed {
-                        received: buf.len(),
-                    });
+                    return Err(HeadError::Closed { received: buf.len() });
                 }
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
             }
         }
     };
-    let end = tokio::time::timeout(timeout, reading)
-        .await
-        .map_err(|_| HeadError::TimedOut)??;
+    let end = tokio::time::timeout(timeout, reading).await.map_err(|_| HeadError::TimedOut)??;
     if end > max_bytes {
         return Err(HeadError::TooLarge { limit: max_bytes });
     }
     let rest = buf.split_off(end);
     let count = field_lines(&buf);
     if count > max_headers {
-        return Err(HeadError::TooManyHeaders {
-            count,
-            limit: max_headers,
-        });
+        return Err(HeadError::TooManyHeaders { count, limit: max_headers });
     }
     Ok(IncomingHead { head: buf, rest })
 }
@@ -93,10 +86,7 @@ fn head_end(buf: &[u8], from: usize) -> Option<usize> {
 
 /// Header field lines in a head: every line but the request line and the empty one.
 fn field_lines(head: &[u8]) -> usize {
-    head.iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        .saturating_sub(2)
+    head.iter().filter(|&&b| b == b'\n').count().saturating_sub(2)
 }
 
 #[cfg(test)]
@@ -115,9 +105,7 @@ mod tests {
     #[tokio::test]
     async fn splits_the_head_from_what_follows() {
         let mut input: &[u8] = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n\x81\x00";
-        let got = read_head(&mut input, 1024, 10, Duration::from_secs(1))
-            .await
-            .expect("a head");
+        let got = read_head(&mut input, 1024, 10, Duration::from_secs(1)).await.expect("a head");
         assert_eq!(got.head, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
         assert_eq!(got.rest, b"\x81\x00");
     }

@@ -41,11 +41,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_io()
-        .enable_time()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_io().enable_time().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             log!("cannot start the runtime: {error}");
@@ -58,6 +54,8 @@ fn main() -> ExitCode {
 }
 
 async fn run(config: server::Config) -> ExitCode {
+    // Watch for signals before announcing readiness, so an early SIGTERM is caught.
+    let stop = shutdown_signal();
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -81,25 +79,26 @@ async fn run(config: server::Config) -> ExitCode {
     let lab = Arc::new(server::Lab::new(config));
     tokio::select! {
         () = server::serve(listener, lab) => ExitCode::SUCCESS,
-        signal = shutdown_signal() => {
+        signal = stop => {
             log!("{signal}: stopping");
             ExitCode::SUCCESS
         }
     }
 }
 
-/// Resolves on SIGINT or SIGTERM with the signal's name.
-async fn shutdown_signal() -> &'static str {
+/// Starts watching for SIGINT and SIGTERM now; the future resolves with the name
+/// of the first one that arrives.
+fn shutdown_signal() -> impl std::future::Future<Output = &'static str> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut interrupt), Ok(mut terminate)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-    ) else {
-        log!("cannot watch for signals; stop with SIGKILL");
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = interrupt.recv() => "SIGINT",
-        _ = terminate.recv() => "SIGTERM",
+    let watched = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()));
+    async move {
+        let (Ok(mut interrupt), Ok(mut terminate)) = watched else {
+            log!("cannot watch for signals; stop with SIGKILL");
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = interrupt.recv() => "SIGINT",
+            _ = terminate.recv() => "SIGTERM",
+        }
     }
 }

@@ -40,9 +40,7 @@ impl Record {
             response: Vec::new(),
             lint: "null".to_owned(),
             note: String::new(),
-            unix_ms: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis()),
+            unix_ms: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis()),
         }
     }
 
@@ -73,10 +71,7 @@ pub struct Records {
 
 impl Records {
     pub fn new(capacity: usize) -> Records {
-        Records {
-            ring: Mutex::new(VecDeque::with_capacity(capacity)),
-            capacity,
-        }
+        Records { ring: Mutex::new(VecDeque::with_capacity(capacity)), capacity }
     }
 
     /// Keeps `record`, dropping the oldest when full.
@@ -91,10 +86,7 @@ impl Records {
     /// The newest record with `id`, or the newest of all when `id` is `None`.
     pub fn find(&self, id: Option<&str>) -> Option<Arc<Record>> {
         let ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
-        ring.iter()
-            .rev()
-            .find(|r| id.is_none() || r.id.as_deref() == id)
-            .cloned()
+        ring.iter().rev().find(|r| id.is_none() || r.id.as_deref() == id).cloned()
     }
 }
 
@@ -110,16 +102,7 @@ mod tests {
             records.push(Arc::new(Record::new(peer, "/echo", Some(id))));
         }
         assert!(records.find(Some("a")).is_none());
-        assert_eq!(
-            records
-                .find(Some("b"))
-                .and_then(|r| r.id.clone())
-                .as_deref(),
-            Some("b")
-        );
-        assert_eq!(
-            records.find(None).and_then(|r| r.id.clone()).as_deref(),
-            Some("c")
-        );
+        assert_eq!(records.find(Some("b")).and_then(|r| r.id.clone()).as_deref(), Some("b"));
+        assert_eq!(records.find(None).and_then(|r| r.id.clone()).as_deref(), Some("c"));
     }
 }

@@ -44,13 +44,9 @@ impl Response {
                 .field("Connection", "close")
                 .field("Sec-WebSocket-Version", SUPPORTED_VERSION),
             // 405 MUST carry Allow (RFC 9110 §15.5.6).
-            405 => Response::bare(405)
-                .field("Allow", "GET")
-                .field("Connection", "close"),
+            405 => Response::bare(405).field("Allow", "GET").field("Connection", "close"),
             // 503 may say when to retry (RFC 9110 §10.2.3).
-            503 => Response::bare(503)
-                .field("Retry-After", "1")
-                .field("Connection", "close"),
+            503 => Response::bare(503).field("Retry-After", "1").field("Connection", "close"),
             _ => Response::bare(status).field("Connection", "close"),
         };
         response.text(format!("{status} {}: {why}\n", reason(status)))
@@ -67,11 +63,7 @@ impl Response {
 
     /// A status line with no fields yet.
     pub fn bare(status: u16) -> Response {
-        Response {
-            status,
-            fields: Vec::new(),
-            body: Vec::new(),
-        }
+        Response { status, fields: Vec::new(), body: Vec::new() }
     }
 
     /// Adds a header field.
@@ -92,8 +84,7 @@ impl Response {
     }
 
     fn text(self, body: String) -> Response {
-        self.field("Content-Type", "text/plain; charset=utf-8")
-            .body(body.into_bytes())
+        self.field("Content-Type", "text/plain; charset=utf-8").body(body.into_bytes())
     }
 
     fn body(mut self, body: Vec<u8>) -> Response {
@@ -144,8 +135,7 @@ mod tests {
 
     #[test]
     fn writes_the_rfc_101() {
-        let bytes =
-            Response::switching_protocols("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", Some("chat")).to_bytes();
+        let bytes = Response::switching_protocols("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", Some("chat")).to_bytes();
         assert_eq!(
             String::from_utf8_lossy(&bytes),
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\

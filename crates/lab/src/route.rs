@@ -90,9 +90,7 @@ pub fn path_of(target: &str) -> &str {
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => target,
     };
-    let end = without_authority
-        .find(['?', '#'])
-        .unwrap_or(without_authority.len());
+    let end = without_authority.find(['?', '#']).unwrap_or(without_authority.len());
     &without_authority[..end]
 }
 
@@ -101,24 +99,17 @@ pub fn path_of(target: &str) -> &str {
 pub fn id_of(target: &str) -> Option<&str> {
     let query = target.split_once('?')?.1;
     let query = query.split('#').next().unwrap_or(query);
-    query
-        .split('&')
-        .filter_map(|pair| pair.strip_prefix("id="))
-        .find(|id| is_valid_id(id))
+    query.split('&').filter_map(|pair| pair.strip_prefix("id=")).find(|id| is_valid_id(id))
 }
 
 /// Whether the query names an `id` at all (valid or not).
 pub fn has_id_param(target: &str) -> bool {
-    target
-        .split_once('?')
-        .is_some_and(|(_, q)| q.split('&').any(|p| p.starts_with("id=")))
+    target.split_once('?').is_some_and(|(_, q)| q.split('&').any(|p| p.starts_with("id=")))
 }
 
 fn is_valid_id(id: &str) -> bool {
     (1..=MAX_ID_LEN).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
 }
 
 #[cfg(test)]
@@ -131,17 +122,11 @@ mod tests {
         assert_eq!(Route::from_target("/?x=1"), Route::Index);
         assert_eq!(Route::from_target("/last?id=abc"), Route::Last);
         assert_eq!(Route::from_target("/echo"), Route::Echo);
-        assert_eq!(
-            Route::from_target("http://127.0.0.1:9001/echo?id=1"),
-            Route::Echo
-        );
+        assert_eq!(Route::from_target("http://127.0.0.1:9001/echo?id=1"), Route::Echo);
         assert_eq!(Route::from_target("ws://127.0.0.1:9001"), Route::Index);
         assert_eq!(Route::from_target("/reject/426"), Route::Reject(426));
         assert_eq!(Route::from_target("/reject/500"), Route::Unknown);
-        assert_eq!(
-            Route::from_target("/bad/accept?id=z"),
-            Route::Bad(Breakage::Accept)
-        );
+        assert_eq!(Route::from_target("/bad/accept?id=z"), Route::Bad(Breakage::Accept));
         assert_eq!(Route::from_target("/close/4000"), Route::Close(4000));
         assert_eq!(Route::from_target("/close/1000"), Route::Close(1000));
         assert_eq!(Route::from_target("/close/1006"), Route::Unknown);

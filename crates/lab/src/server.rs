@@ -87,21 +87,11 @@ pub async fn serve(listener: TcpListener, lab: Arc<Lab>) {
 /// Over the connection limit: 503 (RFC 9110 §15.6.4) once the head is in.
 async fn at_capacity(mut stream: TcpStream, peer: SocketAddr, lab: &Lab) {
     let limits = &lab.config.limits;
-    let _ = incoming::read_head(
-        &mut stream,
-        limits.max_head_bytes,
-        limits.max_headers,
-        Duration::from_secs(1),
-    )
-    .await;
-    log!(
-        "{peer} at capacity ({} connections) -> 503",
-        limits.max_connections
-    );
-    let why = format!(
-        "the lab is at its limit of {} connections",
-        limits.max_connections
-    );
+    let _ =
+        incoming::read_head(&mut stream, limits.max_head_bytes, limits.max_headers, Duration::from_secs(1))
+            .await;
+    log!("{peer} at capacity ({} connections) -> 503", limits.max_connections);
+    let why = format!("the lab is at its limit of {} connections", limits.max_connections);
     send_and_close(stream, &Response::refusal(503, &why).to_bytes()).await;
 }
 
@@ -192,10 +182,7 @@ async fn head_failed(stream: TcpStream, peer: SocketAddr, error: HeadError) {
         }
         HeadError::TooManyHeaders { count, limit } => {
             log!("{peer} {count} header fields, over {limit} -> 431");
-            Response::refusal(
-                431,
-                &format!("{count} header fields, over the limit of {limit}"),
-            )
+            Response::refusal(431, &format!("{count} header fields, over the limit of {limit}"))
         }
         HeadError::TimedOut => {
             log!("{peer} request head did not arrive in time -> 408");

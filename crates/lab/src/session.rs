@@ -38,8 +38,7 @@ pub async fn run(
     let config = WebSocketConfig::default()
         .max_message_size(Some(limits.max_message_bytes))
         .max_frame_size(Some(limits.max_message_bytes));
-    let mut ws =
-        WebSocketStream::from_partially_read(stream, rest, Role::Server, Some(config)).await;
+    let mut ws = WebSocketStream::from_partially_read(stream, rest, Role::Server, Some(config)).await;
     match session {
         Session::Echo => echo(ws, limits.idle_timeout, peer).await,
         Session::Mirror => {
@@ -101,10 +100,7 @@ async fn fail(ws: WebSocketStream<TcpStream>, error: Error, peer: SocketAddr) {
 /// Sends a Close frame, waits a bounded time for the peer's (RFC 6455 §7.1.1: the
 /// server closes the TCP connection after the exchange), then drops the connection.
 async fn close(mut ws: WebSocketStream<TcpStream>, code: CloseCode, reason: &str) {
-    let frame = CloseFrame {
-        code,
-        reason: reason.into(),
-    };
+    let frame = CloseFrame { code, reason: reason.into() };
     if ws.close(Some(frame)).await.is_err() {
         return;
     }

@@ -20,19 +20,11 @@ pub struct Answer {
 impl Answer {
     fn refuse(status: u16, note: impl Into<String>) -> Answer {
         let note = note.into();
-        Answer {
-            response: Response::refusal(status, &note),
-            session: None,
-            note,
-        }
+        Answer { response: Response::refusal(status, &note), session: None, note }
     }
 
     fn open(response: Response, session: Session, note: impl Into<String>) -> Answer {
-        Answer {
-            response,
-            session: Some(session),
-            note: note.into(),
-        }
+        Answer { response, session: Some(session), note: note.into() }
     }
 }
 
@@ -52,10 +44,7 @@ pub fn answer(route: Route, request: &Head<'_>, head: &[u8]) -> Answer {
     }
     let judgement = judge::request(head);
     if let Some(status) = judgement.refuse_with {
-        return Answer::refuse(
-            status,
-            "not a valid opening handshake (see the lint report)",
-        );
+        return Answer::refuse(status, "not a valid opening handshake (see the lint report)");
     }
     // The core found the request valid; the key is still needed for the accept value.
     let Some(key) = request.header("Sec-WebSocket-Key") else {
@@ -63,14 +52,10 @@ pub fn answer(route: Route, request: &Head<'_>, head: &[u8]) -> Answer {
     };
     let accept = judge::accept(key);
     match route {
-        Route::Reject(status) => {
-            Answer::refuse(status, format!("refused on purpose by /reject/{status}"))
+        Route::Reject(status) => Answer::refuse(status, format!("refused on purpose by /reject/{status}")),
+        Route::Echo => {
+            Answer::open(Response::switching_protocols(&accept, None), Session::Echo, "opened; echoing")
         }
-        Route::Echo => Answer::open(
-            Response::switching_protocols(&accept, None),
-            Session::Echo,
-            "opened; echoing",
-        ),
         Route::Mirror => Answer::open(
             Response::switching_protocols(&accept, None),
             Session::Mirror,
@@ -109,11 +94,7 @@ fn broken(breakage: Breakage, key: &str, accept: &str, request: &Head<'_>) -> (R
     let good = Response::switching_protocols(accept, None);
     match breakage {
         Breakage::Accept => {
-            let other = if key.trim() == RFC_EXAMPLE_KEY {
-                OTHER_KEY
-            } else {
-                RFC_EXAMPLE_KEY
-            };
+            let other = if key.trim() == RFC_EXAMPLE_KEY { OTHER_KEY } else { RFC_EXAMPLE_KEY };
             let wrong = judge::accept(other);
             (
                 good.replace("Sec-WebSocket-Accept", wrong.as_str()),
@@ -128,8 +109,7 @@ fn broken(breakage: Breakage, key: &str, accept: &str, request: &Head<'_>) -> (R
         ),
         Breakage::Connection => (
             good.replace("Connection", "keep-alive"),
-            "broken on purpose: Connection is keep-alive, without Upgrade (RFC 6455 §4.1)"
-                .to_owned(),
+            "broken on purpose: Connection is keep-alive, without Upgrade (RFC 6455 §4.1)".to_owned(),
         ),
         Breakage::Protocol => {
             let offered = offered_protocols(request);

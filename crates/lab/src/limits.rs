@@ -14,6 +14,10 @@ pub const MAX_HEADERS: usize = 128;
 /// closes the connection with 1009 (RFC 6455 §7.4.1).
 pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
 
+/// Bytes tungstenite reads at a time per connection (its buffer is allocated up
+/// front: its 128 KiB default would cost 128 MiB for 1,000 idle connections).
+pub const READ_BUFFER_BYTES: usize = 8 * 1024;
+
 /// Most connections served at once; the next one is answered 503 (RFC 9110 §15.6.4).
 pub const MAX_CONNECTIONS: usize = 1024;
 

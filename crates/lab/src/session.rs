@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Error, Message};
 
-use crate::limits::{CLOSE_TIMEOUT, Limits};
+use crate::limits::{CLOSE_TIMEOUT, Limits, READ_BUFFER_BYTES};
 
 /// The session a route runs once the connection is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,9 @@ pub async fn run(
     peer: SocketAddr,
 ) {
     let config = WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER_BYTES)
+        // Room for one echoed message on top of the write buffer, no more.
+        .max_write_buffer_size(2 * limits.max_message_bytes + 256 * 1024)
         .max_message_size(Some(limits.max_message_bytes))
         .max_frame_size(Some(limits.max_message_bytes));
     let mut ws = WebSocketStream::from_partially_read(stream, rest, Role::Server, Some(config)).await;

@@ -84,8 +84,7 @@ impl KeyProblem {
                 offset + 1
             ),
             KeyProblem::Padding => {
-                "base64 padding is wrong: a 16-byte key is 22 characters followed by \"==\""
-                    .to_string()
+                "base64 padding is wrong: a 16-byte key is 22 characters followed by \"==\"".to_string()
             }
             KeyProblem::NonCanonical { canonical } => format!(
                 "not canonical base64 (unused bits are set): strict decoders reject it; canonical spelling is {canonical}"
@@ -134,10 +133,7 @@ pub fn judge_key(key: &str) -> Vec<KeyProblem> {
                     .iter()
                     .any(|p| matches!(p, KeyProblem::NotBase64 { offset, .. } if *offset == index))
                 {
-                    problems.push(KeyProblem::NotBase64 {
-                        offset: index,
-                        found,
-                    });
+                    problems.push(KeyProblem::NotBase64 { offset: index, found });
                 }
             }
             base64::Base64Error::Padding => problems.push(KeyProblem::Padding),
@@ -152,9 +148,7 @@ pub fn judge_key(key: &str) -> Vec<KeyProblem> {
         }
     }
     if decoded.bytes.len() != KEY_DECODED_LEN {
-        problems.push(KeyProblem::WrongLength {
-            decoded_len: decoded.bytes.len(),
-        });
+        problems.push(KeyProblem::WrongLength { decoded_len: decoded.bytes.len() });
     }
     problems
 }
@@ -169,98 +163,58 @@ mod tests {
         let steps = accept_steps("dGhlIHNhbXBsZSBub25jZQ==");
         assert_eq!(steps.sha1_hex, "b37a4f2cc0624f1690f64606cf385945b2bec4ea");
         assert_eq!(steps.accept, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
-        assert_eq!(
-            steps.concatenated,
-            "dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-        );
+        assert_eq!(steps.concatenated, "dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
         assert_eq!(accept("dGhlIHNhbXBsZSBub25jZQ=="), steps.accept);
         assert!(judge_key("dGhlIHNhbXBsZSBub25jZQ==").is_empty());
     }
 
     #[test]
     fn other_vectors() {
-        assert_eq!(
-            accept("x3JJHMbDL1EzLkh9GBhXDw=="),
-            "HSmrc0sMlYUkAGmm5OPpG2HaGWk="
-        );
+        assert_eq!(accept("x3JJHMbDL1EzLkh9GBhXDw=="), "HSmrc0sMlYUkAGmm5OPpG2HaGWk=");
         assert!(judge_key("x3JJHMbDL1EzLkh9GBhXDw==").is_empty());
         // The RFC's example key (§4.1) is not canonical; its accept is over its
         // own bytes, not over the canonical spelling.
-        assert_eq!(
-            accept("AQIDBAUGBwgJCgsMDQ4PEC=="),
-            "OfS0wDaT5NoxF2gqm7Zj2YtetzM="
-        );
-        assert_eq!(
-            accept("AQIDBAUGBwgJCgsMDQ4PEA=="),
-            "C/0nmHhBztSRGR1CwL6Tf4ZjwpY="
-        );
+        assert_eq!(accept("AQIDBAUGBwgJCgsMDQ4PEC=="), "OfS0wDaT5NoxF2gqm7Zj2YtetzM=");
+        assert_eq!(accept("AQIDBAUGBwgJCgsMDQ4PEA=="), "C/0nmHhBztSRGR1CwL6Tf4ZjwpY=");
         assert_eq!(
             judge_key("AQIDBAUGBwgJCgsMDQ4PEC=="),
-            [KeyProblem::NonCanonical {
-                canonical: "AQIDBAUGBwgJCgsMDQ4PEA==".into()
-            }]
+            [KeyProblem::NonCanonical { canonical: "AQIDBAUGBwgJCgsMDQ4PEA==".into() }]
         );
         assert!(judge_key("AQIDBAUGBwgJCgsMDQ4PEA==").is_empty());
     }
 
     #[test]
     fn surrounding_whitespace_is_trimmed() {
-        assert_eq!(
-            accept("  dGhlIHNhbXBsZSBub25jZQ==\t"),
-            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
-        );
+        assert_eq!(accept("  dGhlIHNhbXBsZSBub25jZQ==\t"), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
         assert!(judge_key(" dGhlIHNhbXBsZSBub25jZQ== ").is_empty());
     }
 
     #[test]
     fn bad_keys() {
-        assert_eq!(
-            judge_key("WHQ4eXhscUtKYjBvOGN3WEdtOEQ="),
-            [KeyProblem::WrongLength { decoded_len: 20 }]
-        );
+        assert_eq!(judge_key("WHQ4eXhscUtKYjBvOGN3WEdtOEQ="), [KeyProblem::WrongLength { decoded_len: 20 }]);
         let p = judge_key("InvalidKey");
         assert!(p.contains(&KeyProblem::Padding), "{p:?}");
-        assert!(
-            p.contains(&KeyProblem::WrongLength { decoded_len: 7 }),
-            "{p:?}"
-        );
+        assert!(p.contains(&KeyProblem::WrongLength { decoded_len: 7 }), "{p:?}");
         assert_eq!(judge_key(""), [KeyProblem::Empty]);
         assert_eq!(judge_key("   "), [KeyProblem::Empty]);
-        assert_eq!(
-            judge_key("dGhlIHNhbXBs ZSBub25jZQ=="),
-            [KeyProblem::InnerWhitespace { offset: 12 }]
-        );
+        assert_eq!(judge_key("dGhlIHNhbXBs ZSBub25jZQ=="), [KeyProblem::InnerWhitespace { offset: 12 }]);
         assert_eq!(
             judge_key("dGhlIHNhbXBsZSBub25jZQ!="),
-            [
-                KeyProblem::NotBase64 {
-                    offset: 22,
-                    found: '!'
-                },
-                KeyProblem::Padding
-            ]
+            [KeyProblem::NotBase64 { offset: 22, found: '!' }, KeyProblem::Padding]
         );
         // The seed article's placeholder key.
         let p = judge_key("abc123==");
         assert_eq!(
             p,
             [
-                KeyProblem::NonCanonical {
-                    canonical: "abc12w==".into()
-                },
+                KeyProblem::NonCanonical { canonical: "abc12w==".into() },
                 KeyProblem::WrongLength { decoded_len: 4 }
             ]
         );
         // A multibyte character is reported once, by character position.
         let p = judge_key("dGhlIHNhbXBsZSBub25jZQé=");
         assert_eq!(p.len(), 3, "{p:?}");
-        assert_eq!(
-            p[0],
-            KeyProblem::NotBase64 {
-                offset: 22,
-                found: 'é'
-            }
-        );
+        assert_eq!(p[0], KeyProblem::NotBase64 { offset: 22, found: 'é' });
         for problem in p {
             assert!(!problem.message().is_empty());
         }

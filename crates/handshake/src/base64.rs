@@ -13,11 +13,7 @@ pub fn encode(bytes: &[u8]) -> String {
 /// Append the padded standard base64 of `bytes` to `out`.
 pub fn encode_into(bytes: &[u8], out: &mut String) {
     for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         let sextet = |shift: u32| char::from(ALPHABET[((n >> shift) & 63) as usize]);
         out.push(sextet(18));
@@ -73,8 +69,7 @@ pub fn decode(text: &[u8]) -> Decoded {
     }
     let sextets: Vec<u8> = text[..body_len].iter().filter_map(|&b| value(b)).collect();
     let rem = sextets.len() % 4;
-    let padding_ok =
-        text.len().is_multiple_of(4) && pad <= 2 && (rem == 0 || pad == 4 - rem) && rem != 1;
+    let padding_ok = text.len().is_multiple_of(4) && pad <= 2 && (rem == 0 || pad == 4 - rem) && rem != 1;
     if !padding_ok {
         errors.push(Base64Error::Padding);
     }
@@ -128,13 +123,7 @@ mod tests {
         assert_eq!(decode(b"Zh==").errors, [Base64Error::NonZeroTrailingBits]);
         assert_eq!(
             decode(b"Z!==").errors,
-            [
-                Base64Error::InvalidByte {
-                    offset: 1,
-                    byte: b'!'
-                },
-                Base64Error::Padding
-            ]
+            [Base64Error::InvalidByte { offset: 1, byte: b'!' }, Base64Error::Padding]
         );
         assert_eq!(decode(b"Zm9v====").errors, [Base64Error::Padding]);
         assert_eq!(decode(b"Z===").errors, [Base64Error::Padding]);

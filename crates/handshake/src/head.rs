@@ -40,11 +40,7 @@ impl<'a> Field<'a> {
             Ok(text) => Cow::Borrowed(text),
             Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
         };
-        Field {
-            text,
-            span: (offset, offset + bytes.len()),
-            line,
-        }
+        Field { text, span: (offset, offset + bytes.len()), line }
     }
 
     pub fn as_str(&self) -> &str {
@@ -136,14 +132,8 @@ fn is_ows(b: u8) -> bool {
 }
 
 fn trim_ows(bytes: &[u8]) -> (usize, &[u8]) {
-    let start = bytes
-        .iter()
-        .position(|&b| !is_ows(b))
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|&b| !is_ows(b))
-        .map_or(start, |p| p + 1);
+    let start = bytes.iter().position(|&b| !is_ows(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|&b| !is_ows(b)).map_or(start, |p| p + 1);
     (start, &bytes[start..end])
 }
 
@@ -186,11 +176,7 @@ impl<'a> Head<'a> {
     /// The status code, when it is three digits.
     pub fn status(&self) -> Option<u16> {
         let s = self.status.as_ref()?.as_str();
-        if s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()) {
-            s.parse().ok()
-        } else {
-            None
-        }
+        if s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None }
     }
 
     pub fn reason(&self) -> Option<&str> {
@@ -209,9 +195,7 @@ impl<'a> Head<'a> {
 
     /// Every field called `name` (ASCII case-insensitive), in order.
     pub fn headers_named<'h>(&'h self, name: &str) -> impl Iterator<Item = &'h Header<'a>> {
-        self.headers
-            .iter()
-            .filter(move |h| h.name.text.eq_ignore_ascii_case(name))
+        self.headers.iter().filter(move |h| h.name.text.eq_ignore_ascii_case(name))
     }
 
     fn problem(&mut self, kind: HeadProblemKind, line: usize, span: Span) {
@@ -220,12 +204,9 @@ impl<'a> Head<'a> {
 
     /// Whether the limits stopped the parser reading this head.
     pub fn truncated(&self) -> bool {
-        self.problems.iter().any(|p| {
-            matches!(
-                p.kind,
-                HeadProblemKind::TooLarge | HeadProblemKind::TooManyHeaders
-            )
-        })
+        self.problems
+            .iter()
+            .any(|p| matches!(p.kind, HeadProblemKind::TooLarge | HeadProblemKind::TooManyHeaders))
     }
 
     /// Count `len` more bytes against [`MAX_HEAD_BYTES`]; `false` (and a
@@ -260,16 +241,14 @@ impl<'a> Head<'a> {
             return;
         }
         // RFC 9110 §5.1: field-name = token.
-        if !is_token(&name.text) {
+        // An HTTP/2 pseudo-header (`:path`) is a token after the colon.
+        let bare_name = name.text.strip_prefix(':').unwrap_or(&name.text);
+        if !is_token(bare_name) {
             self.problem(HeadProblemKind::FieldName, line, name.span);
         }
         // RFC 9110 §5.5: CR, LF and NUL are invalid in a value; other controls
         // but HTAB are not field-vchar.
-        if value
-            .text
-            .bytes()
-            .any(|b| (b < 0x20 && b != b'\t') || b == 0x7f)
-        {
+        if value.text.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
             self.problem(HeadProblemKind::FieldValue, line, value.span);
         }
         self.span.1 = self.span.1.max(span.1);
@@ -280,7 +259,8 @@ impl<'a> Head<'a> {
     /// lines are field lines (or obs-fold continuations). Returns `false` once
     /// the limits stop reading.
     pub fn push_line(&mut self, line: Line<'a>) -> bool {
-        let span = (line.offset, line.offset + line.bytes.len());
+        let bytes: &[u8] = &line.bytes;
+        let span = (line.offset, line.offset + bytes.len());
         if self.start_line.is_none() && self.headers.is_empty() && self.span.0 == self.span.1 {
             self.span = (line.offset, line.offset);
             self.line = line.number;
@@ -290,7 +270,7 @@ impl<'a> Head<'a> {
             Ending::Lf => 1,
             Ending::Eof => 0,
         };
-        if !self.charge(line.bytes.len() + ending_len, line.number, span) {
+        if !self.charge(bytes.len() + ending_len, line.number, span) {
             return false;
         }
         if line.ending == Ending::Lf {
@@ -299,17 +279,15 @@ impl<'a> Head<'a> {
         }
         self.span.1 = span.1 + ending_len;
         let first = self.start_line.is_none() && self.headers.is_empty();
-        if first {
-            if let Some(start) = parse_start_line(line.bytes, line.offset, line.number) {
-                self.apply_start_line(start);
-                return true;
-            }
+        if first && let Some(start) = parse_start_line(bytes) {
+            self.apply_start_line(&line, start);
+            return true;
         }
         // RFC 9112 §5.2: obs-fold continues the previous field's value.
-        if line.bytes.first().is_some_and(|&b| is_ows(b)) {
+        if bytes.first().is_some_and(|&b| is_ows(b)) {
             self.problem(HeadProblemKind::ObsFold, line.number, span);
             if let Some(last) = self.headers.last_mut() {
-                let (_, more) = trim_ows(line.bytes);
+                let (_, more) = trim_ows(bytes);
                 if !more.is_empty() {
                     let mut joined = last.value.text.to_string();
                     joined.push(' ');
@@ -321,21 +299,16 @@ impl<'a> Head<'a> {
                 return true;
             }
         }
-        let Some(colon) = line.bytes.iter().position(|&b| b == b':') else {
-            let kind = if first {
-                HeadProblemKind::StartLine
-            } else {
-                HeadProblemKind::NoColon
-            };
+        // An HTTP/2 pseudo-header line (`:method: GET`) keeps its leading colon.
+        let search_from = usize::from(bytes.first() == Some(&b':'));
+        let Some(colon) = bytes.iter().skip(search_from).position(|&b| b == b':').map(|p| p + search_from)
+        else {
+            let kind = if first { HeadProblemKind::StartLine } else { HeadProblemKind::NoColon };
             self.problem(kind, line.number, span);
             return true;
         };
-        let raw_name = &line.bytes[..colon];
-        let name_len = raw_name
-            .iter()
-            .rposition(|&b| !is_ows(b))
-            .map_or(0, |p| p + 1);
-        if name_len < raw_name.len() {
+        let name_len = bytes[..colon].iter().rposition(|&b| !is_ows(b)).map_or(0, |p| p + 1);
+        if name_len < colon {
             // RFC 9112 §5.1: no whitespace between field name and colon.
             self.problem(
                 HeadProblemKind::WhitespaceBeforeColon,
@@ -343,39 +316,28 @@ impl<'a> Head<'a> {
                 (line.offset + name_len, line.offset + colon),
             );
         }
-        let name = Field::from_bytes(&raw_name[..name_len], line.offset, line.number);
-        let rest = &line.bytes[colon + 1..];
-        let (lead, value) = trim_ows(rest);
-        let value = Field::from_bytes(value, line.offset + colon + 1 + lead, line.number);
+        let (lead, value) = trim_ows(&bytes[colon + 1..]);
+        let value_start = colon + 1 + lead;
+        let name = line.field(0, name_len);
+        let value = line.field(value_start, value_start + value.len());
         self.insert_header(name, value, span);
         !self.truncated()
     }
 
-    fn apply_start_line(&mut self, start: StartLine<'a>) {
+    fn apply_start_line(&mut self, line: &Line<'a>, start: StartLine) {
+        self.start_line = Some(line.field(0, line.bytes.len()));
         match start {
-            StartLine::Request {
-                line,
-                method,
-                target,
-                version,
-            } => {
+            StartLine::Request { method, target, version } => {
                 self.kind = Kind::Request;
-                self.start_line = Some(line);
-                self.method = Some(method);
-                self.target = Some(target);
-                self.version = Some(version);
+                self.method = Some(line.field(method.0, method.1));
+                self.target = Some(line.field(target.0, target.1));
+                self.version = Some(line.field(version.0, version.1));
             }
-            StartLine::Status {
-                line,
-                version,
-                status,
-                reason,
-            } => {
+            StartLine::Status { version, status, reason } => {
                 self.kind = Kind::Response;
-                self.start_line = Some(line);
-                self.version = Some(version);
-                self.status = Some(status);
-                self.reason = reason;
+                self.version = Some(line.field(version.0, version.1));
+                self.status = Some(line.field(status.0, status.1));
+                self.reason = reason.map(|r| line.field(r.0, r.1));
             }
         }
     }
@@ -390,29 +352,41 @@ pub enum Ending {
     Eof,
 }
 
-/// One line of captured text (without its line end).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One line of captured text (without its line end). Its bytes are borrowed
+/// from the input, or owned when the capture format had to rebuild the line
+/// (curl's `--trace-ascii` wraps long lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line<'a> {
-    pub bytes: &'a [u8],
+    pub bytes: Cow<'a, [u8]>,
     pub offset: usize,
     /// 1-based.
     pub number: usize,
     pub ending: Ending,
 }
 
-impl Line<'_> {
+impl<'a> Line<'a> {
     pub fn is_blank(&self) -> bool {
         self.bytes.iter().all(|&b| is_ows(b))
+    }
+
+    /// The field over bytes `start..end` of this line.
+    pub fn field(&self, start: usize, end: usize) -> Field<'a> {
+        let end = end.min(self.bytes.len());
+        let start = start.min(end);
+        match &self.bytes {
+            Cow::Borrowed(b) => Field::from_bytes(&b[start..end], self.offset + start, self.number),
+            Cow::Owned(v) => Field {
+                text: Cow::Owned(String::from_utf8_lossy(&v[start..end]).into_owned()),
+                span: (self.offset + start, self.offset + end),
+                line: self.number,
+            },
+        }
     }
 }
 
 /// The lines of `input` from `offset`, numbered from `number`.
 pub fn lines(input: &[u8], offset: usize, number: usize) -> Lines<'_> {
-    Lines {
-        input,
-        offset,
-        number,
-    }
+    Lines { input, offset, number }
 }
 
 /// Iterator over lines; see [`lines`].
@@ -445,33 +419,18 @@ impl<'a> Iterator for Lines<'a> {
             Some(nl) => (&rest[..nl], Ending::Lf, nl + 1),
             None => (rest, Ending::Eof, rest.len()),
         };
-        let line = Line {
-            bytes,
-            offset: self.offset,
-            number: self.number,
-            ending,
-        };
+        let line = Line { bytes: Cow::Borrowed(bytes), offset: self.offset, number: self.number, ending };
         self.offset += consumed;
         self.number += 1;
         Some(line)
     }
 }
 
-/// A parsed start line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StartLine<'a> {
-    Request {
-        line: Field<'a>,
-        method: Field<'a>,
-        target: Field<'a>,
-        version: Field<'a>,
-    },
-    Status {
-        line: Field<'a>,
-        version: Field<'a>,
-        status: Field<'a>,
-        reason: Option<Field<'a>>,
-    },
+/// A recognised start line, as byte ranges within the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartLine {
+    Request { method: (usize, usize), target: (usize, usize), version: (usize, usize) },
+    Status { version: (usize, usize), status: (usize, usize), reason: Option<(usize, usize)> },
 }
 
 /// `HTTP/` followed by something (the version is judged by the rules).
@@ -483,52 +442,35 @@ fn looks_like_version(bytes: &[u8]) -> bool {
 /// or a status line (`HTTP-version SP status-code SP [reason]`, RFC 9112 §4).
 /// Extra spaces are tolerated here and judged by the rules. `None` when the
 /// line is neither.
-pub fn parse_start_line<'b>(
-    bytes: &'b [u8],
-    offset: usize,
-    number: usize,
-) -> Option<StartLine<'b>> {
+pub fn parse_start_line(bytes: &[u8]) -> Option<StartLine> {
     let mut parts = bytes
         .split(|&b| b == b' ')
         .scan(0usize, |pos, part| {
             let at = *pos;
             *pos += part.len() + 1;
-            Some((at, part))
+            Some((at, at + part.len()))
         })
-        .filter(|(_, p)| !p.is_empty());
-    let field = |(at, part): (usize, &'b [u8])| Field::from_bytes(part, offset + at, number);
-    let line = Field::from_bytes(bytes, offset, number);
-    let (at0, first) = parts.next()?;
-    if looks_like_version(first) {
+        .filter(|(s, e)| s < e);
+    let first = parts.next()?;
+    if looks_like_version(&bytes[first.0..first.1]) {
         let status = parts.next()?;
         // The reason phrase is the rest of the line after the status code.
-        let reason_at = status.0 + status.1.len() + 1;
-        let reason = bytes
-            .get(reason_at..)
-            .map(|r| trim_ows(r))
-            .filter(|(_, r)| !r.is_empty())
-            .map(|(lead, r)| Field::from_bytes(r, offset + reason_at + lead, number));
-        return Some(StartLine::Status {
-            line,
-            version: field((at0, first)),
-            status: field(status),
-            reason,
+        let reason = bytes.get(status.1 + 1..).and_then(|r| {
+            let (lead, r) = trim_ows(r);
+            let start = status.1 + 1 + lead;
+            (!r.is_empty()).then_some((start, start + r.len()))
         });
+        return Some(StartLine::Status { version: first, status, reason });
     }
     let target = parts.next()?;
     let version = parts.next()?;
     if parts.next().is_some()
-        || !looks_like_version(version.1)
-        || !first.iter().all(|&b| is_tchar(b))
+        || !looks_like_version(&bytes[version.0..version.1])
+        || !bytes[first.0..first.1].iter().all(|&b| is_tchar(b))
     {
         return None;
     }
-    Some(StartLine::Request {
-        line,
-        method: field((at0, first)),
-        target: field(target),
-        version: field(version),
-    })
+    Some(StartLine::Request { method: first, target, version })
 }
 
 /// Parse a head from `input` at `offset` (line `number`): lines up to and
@@ -539,7 +481,7 @@ pub fn parse_head(input: &[u8], offset: usize, number: usize) -> Option<(Head<'_
     let mut lines = lines(input, offset, number);
     let mut head: Option<Head<'_>> = None;
     let mut reading = true;
-    while let Some(line) = lines.next() {
+    for line in lines.by_ref() {
         match head.as_mut() {
             None if line.is_blank() => continue,
             None => {
@@ -576,14 +518,8 @@ mod tests {
         assert!(head.problems.is_empty(), "{:?}", head.problems);
         let key = head.header_field("sec-websocket-key").unwrap();
         assert_eq!(key.value.line, 5);
-        assert_eq!(
-            &REQUEST[key.value.span.0..key.value.span.1],
-            "dGhlIHNhbXBsZSBub25jZQ=="
-        );
-        assert_eq!(
-            &REQUEST[key.name.span.0..key.name.span.1],
-            "Sec-WebSocket-Key"
-        );
+        assert_eq!(&REQUEST[key.value.span.0..key.value.span.1], "dGhlIHNhbXBsZSBub25jZQ==");
+        assert_eq!(&REQUEST[key.name.span.0..key.name.span.1], "Sec-WebSocket-Key");
     }
 
     #[test]
@@ -594,11 +530,7 @@ mod tests {
         assert_eq!(head.status(), Some(101));
         assert_eq!(head.reason(), Some("Switching Protocols"));
         assert_eq!(head.problems.len(), 2);
-        assert!(
-            head.problems
-                .iter()
-                .all(|p| p.kind == HeadProblemKind::BareLf)
-        );
+        assert!(head.problems.iter().all(|p| p.kind == HeadProblemKind::BareLf));
     }
 
     #[test]
@@ -632,10 +564,7 @@ mod tests {
         assert!(head.truncated());
         assert!(text[next..].starts_with("HTTP/1.1 101"));
 
-        let big = format!(
-            "GET / HTTP/1.1\r\nX: {}\r\n\r\n",
-            "a".repeat(MAX_HEAD_BYTES)
-        );
+        let big = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD_BYTES));
         let (head, next, _) = parse_head(big.as_bytes(), 0, 1).unwrap();
         assert!(head.truncated());
         assert_eq!(head.problems[0].kind, HeadProblemKind::TooLarge);
@@ -644,12 +573,19 @@ mod tests {
 
     #[test]
     fn start_lines() {
-        assert!(parse_start_line(b"GET /chat HTTP/1.1", 0, 1).is_some());
-        assert!(parse_start_line(b"HTTP/1.1 101", 0, 1).is_some());
-        assert!(parse_start_line(b"Host: x", 0, 1).is_none());
-        assert!(parse_start_line(b"GET /chat", 0, 1).is_none());
-        assert!(parse_start_line(b"", 0, 1).is_none());
-        assert!(parse_start_line(b"\xff\xfe HTTP/1.1", 0, 1).is_none());
+        assert_eq!(
+            parse_start_line(b"GET /chat HTTP/1.1"),
+            Some(StartLine::Request { method: (0, 3), target: (4, 9), version: (10, 18) })
+        );
+        assert_eq!(
+            parse_start_line(b"HTTP/1.1 404  Not Found "),
+            Some(StartLine::Status { version: (0, 8), status: (9, 12), reason: Some((14, 23)) })
+        );
+        assert!(parse_start_line(b"HTTP/1.1 101").is_some());
+        assert!(parse_start_line(b"Host: x").is_none());
+        assert!(parse_start_line(b"GET /chat").is_none());
+        assert!(parse_start_line(b"").is_none());
+        assert!(parse_start_line(b"\xff\xfe HTTP/1.1").is_none());
     }
 
     #[test]

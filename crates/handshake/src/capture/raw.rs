@@ -1,0 +1,66 @@
+//! Raw HTTP/1.1: a request, a response, or both pasted together (request
+//! first). CRLF or bare LF line ends; the bare LFs are reported by the rules.
+
+use super::{Exchange, push_head};
+use crate::head::{self, Field};
+
+/// Every head in the text, in order, with any bytes between a head and the
+/// next start line kept as that head's body.
+pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
+    let mut exchanges = Vec::new();
+    let (mut offset, mut number) = (0, 1);
+    while let Some((mut h, next, next_number)) = head::parse_head(input, offset, number) {
+        // The body runs to the next start line (or the end).
+        let mut body_end = next;
+        let mut lines = head::lines(input, next, next_number);
+        let mut resume = (input.len(), 0);
+        let mut first_body_line = None;
+        for line in lines.by_ref() {
+            if head::parse_start_line(&line.bytes).is_some() {
+                resume = (line.offset, line.number);
+                break;
+            }
+            if !line.is_blank() {
+                first_body_line.get_or_insert(line.number);
+                body_end = line.offset + line.bytes.len();
+            }
+        }
+        if let Some(body_line) = first_body_line {
+            let start = next + input[next..body_end].iter().take_while(|b| b.is_ascii_whitespace()).count();
+            h.body = Some(Field::from_bytes(&input[start..body_end], start, body_line));
+        }
+        push_head(&mut exchanges, h, false);
+        if resume.0 >= input.len() {
+            break;
+        }
+        (offset, number) = resume;
+    }
+    exchanges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_then_response() {
+        let text =
+            "GET / HTTP/1.1\r\nHost: a\r\n\r\nHTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n";
+        let ex = parse(text.as_bytes());
+        assert_eq!(ex.len(), 1);
+        assert!(ex[0].request.is_some() && ex[0].response.is_some());
+        assert_eq!(ex[0].response.as_ref().unwrap().line, 4);
+        assert!(ex[0].request.as_ref().unwrap().body.is_none());
+    }
+
+    #[test]
+    fn body_and_lone_response() {
+        let text = "GET / HTTP/1.1\nHost: a\n\nhello\nworld\n\nHTTP/1.1 404 Not Found\n\nHTTP/1.1 200 OK\n";
+        let ex = parse(text.as_bytes());
+        assert_eq!(ex.len(), 2);
+        let body = ex[0].request.as_ref().unwrap().body.as_ref().unwrap();
+        assert_eq!(body.as_str(), "hello\nworld");
+        assert_eq!(body.line, 4);
+        assert!(ex[1].request.is_none());
+    }
+}

@@ -1,0 +1,161 @@
+//! HTTP/1.1 framing (RFC 9110, RFC 9112): line ends, folding, field syntax,
+//! duplicates and size limits. These apply to both messages.
+
+use super::Rule;
+use crate::capture::Format;
+use crate::head::{Head, HeadProblemKind, MAX_HEAD_BYTES, MAX_HEADERS};
+use crate::report::{Findings, Severity};
+
+pub const START_LINE: Rule = Rule::new(
+    "http.start-line",
+    Severity::Error,
+    "RFC 9112 §3",
+    "https://www.rfc-editor.org/rfc/rfc9112#section-3",
+    "The first line is neither a request line nor a status line",
+    "A request starts with `method SP request-target SP HTTP-version` and a response with `HTTP-version SP status-code SP reason`. A first line that is neither cannot be parsed by a server or a browser; a server answers 400.",
+    "Start the request with `GET /path HTTP/1.1` or the response with `HTTP/1.1 101 Switching Protocols`.",
+)
+.refused(400, 400, 400, 400);
+
+pub const LINE_ENDING: Rule = Rule::new(
+    "http.line-ending",
+    Severity::Warning,
+    "RFC 9112 §2.2",
+    "https://www.rfc-editor.org/rfc/rfc9112#section-2.2",
+    "Lines end with a bare LF instead of CRLF",
+    "HTTP/1.1 lines end with CRLF. RFC 9112 lets a recipient accept a bare LF, and browsers, Node and Go do, but python websockets rejects the request (400) and some proxies mis-frame it. Pasted text often loses its CRs; if the bytes on the wire had CRLF, ignore this.",
+    "End every line of the head, and the empty line after it, with \\r\\n.",
+);
+
+pub const OBS_FOLD: Rule = Rule::new(
+    "http.obs-fold",
+    Severity::Warning,
+    "RFC 9112 §5.2",
+    "https://www.rfc-editor.org/rfc/rfc9112#section-5.2",
+    "A header field is folded onto a continuation line",
+    "Line folding (a line starting with a space or tab) is obsolete. A server must either reject the request with 400 or replace the fold with spaces; python websockets and httparse (tungstenite, hyper) reject it in requests.",
+    "Put each header field on one line.",
+);
+
+pub const HEADER_SYNTAX: Rule = Rule::new(
+    "http.header.syntax",
+    Severity::Error,
+    "RFC 9112 §5.1",
+    "https://www.rfc-editor.org/rfc/rfc9112#section-5.1",
+    "A header field line is malformed",
+    "A field line is `name: value`, the name a token with no whitespace before the colon, and the value free of CR, LF, NUL and other control characters. A server must answer 400 to whitespace before the colon (it was used for request smuggling); a browser fails a response it cannot parse.",
+    "Write `Name: value` with a token name, the colon right after it, and a printable value.",
+)
+.refused(400, 400, 400, 400);
+
+pub const HEADER_DUPLICATE: Rule = Rule::new(
+    "http.header.duplicate",
+    Severity::Warning,
+    "RFC 9110 §5.3",
+    "https://www.rfc-editor.org/rfc/rfc9110#section-5.3",
+    "A header field that takes one value appears more than once",
+    "Only list-valued fields may be repeated; for a singleton field such as Origin or Content-Length, recipients disagree on which copy wins (first, last, or reject), which is how request smuggling starts.",
+    "Send the field once.",
+);
+
+pub const TOO_LARGE: Rule = Rule::new(
+    "http.too-large",
+    Severity::Error,
+    "RFC 6585 §5",
+    "https://www.rfc-editor.org/rfc/rfc6585#section-5",
+    "The head is larger than a server accepts",
+    "Servers limit the head: python websockets 128 fields and 8 KiB lines, hyper 100 fields, tungstenite 124 fields, Node 16 KiB in all. This linter reads at most 64 KiB and 256 fields of a head and stops there. A server answers 431 Request Header Fields Too Large (or 400).",
+    "Trim the head: drop unneeded headers and large cookies.",
+)
+.refused(431, 431, 400, 431);
+
+/// Header fields that take a single value (RFC 9110 §5.3), other than those
+/// with a rule of their own (Host, Sec-WebSocket-Key, -Accept, -Version).
+const SINGLETONS: &[&str] = &[
+    "origin",
+    "content-length",
+    "content-type",
+    "authorization",
+    "user-agent",
+    "referer",
+    "date",
+    "server",
+    "location",
+];
+
+/// Check the framing of one head.
+pub(crate) fn check(head: &Head<'_>, format: Format, f: &mut Findings<'_>) {
+    let bare_lf = head.problems.iter().filter(|p| p.kind == HeadProblemKind::BareLf).count();
+    let mut lf_reported = false;
+    for p in &head.problems {
+        let at = Some((p.line, p.span));
+        match p.kind {
+            // RFC 9112 §2.2: only a raw capture has the line ends of the wire.
+            HeadProblemKind::BareLf => {
+                if format == Format::Raw && !lf_reported {
+                    lf_reported = true;
+                    let message = if bare_lf == 1 {
+                        "a line ends with a bare LF instead of CRLF".to_string()
+                    } else {
+                        format!("{bare_lf} lines end with a bare LF instead of CRLF")
+                    };
+                    f.fire_at(&LINE_ENDING, LINE_ENDING.severity, message, at);
+                }
+            }
+            HeadProblemKind::ObsFold => f.fire_at(&OBS_FOLD, OBS_FOLD.severity, "", at),
+            HeadProblemKind::StartLine => f.fire_at(
+                &START_LINE,
+                START_LINE.severity,
+                if head.is_request() {
+                    "the first line is not a request line (`GET /path HTTP/1.1`)"
+                } else {
+                    "the first line is not a status line (`HTTP/1.1 101 Switching Protocols`)"
+                },
+                at,
+            ),
+            HeadProblemKind::NoColon => {
+                f.fire_at(&HEADER_SYNTAX, HEADER_SYNTAX.severity, "a header line without a colon", at)
+            }
+            HeadProblemKind::FieldName => f.fire_at(
+                &HEADER_SYNTAX,
+                HEADER_SYNTAX.severity,
+                "the field name is empty or not a token",
+                at,
+            ),
+            HeadProblemKind::WhitespaceBeforeColon => f.fire_at(
+                &HEADER_SYNTAX,
+                HEADER_SYNTAX.severity,
+                "whitespace between the field name and the colon",
+                at,
+            ),
+            HeadProblemKind::FieldValue => f.fire_at(
+                &HEADER_SYNTAX,
+                HEADER_SYNTAX.severity,
+                "a control character (CR, NUL, ...) in the field value",
+                at,
+            ),
+            HeadProblemKind::TooManyHeaders => f.fire_at(
+                &TOO_LARGE,
+                TOO_LARGE.severity,
+                format!("more than {MAX_HEADERS} header fields; the rest were not read"),
+                at,
+            ),
+            HeadProblemKind::TooLarge => f.fire_at(
+                &TOO_LARGE,
+                TOO_LARGE.severity,
+                format!("the head is larger than {} KiB; the rest was not read", MAX_HEAD_BYTES / 1024),
+                at,
+            ),
+        }
+    }
+    // RFC 9110 §5.3: a singleton field must not be repeated.
+    for name in SINGLETONS {
+        if let Some(second) = head.headers_named(name).nth(1) {
+            f.fire(
+                &HEADER_DUPLICATE,
+                format!("{} appears more than once", second.name.as_str()),
+                Some(&second.name),
+            );
+        }
+    }
+}

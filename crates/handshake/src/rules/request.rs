@@ -1,0 +1,487 @@
+//! The client's opening handshake (RFC 6455 §4.1, read by the server per
+//! §4.2.1), and the HTTP rules it rests on (RFC 9110, RFC 9112).
+
+use super::{Rule, deflate};
+use crate::accept::{self, KeyProblem};
+use crate::head::{Field, Head};
+use crate::headers::{self, GrammarError};
+use crate::report::{Findings, Severity};
+
+pub const METHOD: Rule = Rule::new(
+    "req.method",
+    Severity::Error,
+    "RFC 6455 §4.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
+    "The request method is not GET",
+    "The opening handshake is a GET request (methods are case-sensitive: `get` is not GET). A server answers 405 Method Not Allowed, and RFC 9110 §15.5.6 requires that 405 to carry `Allow: GET`. ws, python websockets and gorilla all answer 405; only python websockets adds the Allow header.",
+    "Send the handshake with `GET`.",
+)
+.refused(405, 405, 405, 405);
+
+pub const HTTP_VERSION: Rule = Rule::new(
+    "req.http-version",
+    Severity::Error,
+    "RFC 6455 §4.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
+    "The request is not HTTP/1.1 or later",
+    "The handshake needs HTTP/1.1 or later, and a server must ignore Upgrade in an HTTP/1.0 request (RFC 9110 §7.8). Servers disagree on the answer: python websockets answers 505, coder/websocket 426, ws and gorilla do not check the version; 400 Bad Request is the plain RFC 6455 answer.",
+    "Send `HTTP/1.1` in the request line.",
+)
+.refused(400, 0, 505, 0);
+
+pub const TARGET: Rule = Rule::new(
+    "req.target",
+    Severity::Error,
+    "RFC 6455 §4.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
+    "The request target is not a path (or an absolute http, https, ws or wss URI)",
+    "The request-target is the path and query of the WebSocket URI (origin-form, `/chat?room=1`); servers must also accept the absolute form (RFC 9112 §3.2.2). A fragment (`#...`) is not allowed in a WebSocket URI (RFC 6455 §3), and browsers refuse such URLs before sending anything. A server answers 400 (or 404 when the path is valid but unknown).",
+    "Send the path and query only, e.g. `GET /chat?room=1 HTTP/1.1`.",
+)
+.refused(400, 0, 0, 400);
+
+pub const HOST: Rule = Rule::new(
+    "req.host",
+    Severity::Error,
+    "RFC 9112 §3.2",
+    "https://www.rfc-editor.org/rfc/rfc9112#section-3.2",
+    "Host is missing, repeated or invalid",
+    "An HTTP/1.1 request carries exactly one valid Host field (RFC 6455 §4.1 item 4 requires it too). A server must answer 400 to a request that lacks Host, repeats it, or has an invalid value. Node's HTTP server (ws) and Go's (gorilla) enforce this before the WebSocket code runs.",
+    "Send `Host: example.com` (with `:port` when it is not the default) exactly once.",
+)
+.refused(400, 400, 0, 400);
+
+pub const UPGRADE: Rule = Rule::new(
+    "req.upgrade",
+    Severity::Error,
+    "RFC 6455 §4.2.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.1",
+    "Upgrade does not contain `websocket`",
+    "The request must carry `Upgrade: websocket` (case-insensitive). Without it this is a plain GET. The tester's checklist expects 400 or 426 here: 426 Upgrade Required with `Upgrade: websocket` tells the client what to do (RFC 9110 §15.5.22); python websockets and gorilla answer 426, ws answers 400.",
+    "Add `Upgrade: websocket`.",
+)
+.refused(426, 400, 426, 426);
+
+pub const CONNECTION: Rule = Rule::new(
+    "req.connection",
+    Severity::Error,
+    "RFC 6455 §4.2.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.1",
+    "Connection does not contain the `Upgrade` token",
+    "Connection is a comma-separated token list that must include `Upgrade` (case-insensitive); `keep-alive, Upgrade` (as Firefox sends) is valid. Without it the Upgrade header is not for this hop and proxies drop it. RFC 6455 suggests 400; python websockets answers 426, gorilla 400, and a ws server answers 426 (Node does not see an upgrade at all).",
+    "Send `Connection: Upgrade`.",
+)
+.refused(400, 426, 426, 400);
+
+pub const KEY_MISSING: Rule = Rule::new(
+    "req.key.missing",
+    Severity::Error,
+    "RFC 6455 §4.2.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.1",
+    "Sec-WebSocket-Key is missing",
+    "The server proves it understood the handshake by hashing the client's key into Sec-WebSocket-Accept; without a key there is nothing to prove. Servers answer 400.",
+    "Send `Sec-WebSocket-Key:` with 16 random bytes in base64 (a fresh value per connection).",
+)
+.refused(400, 400, 400, 400);
+
+pub const KEY_DUPLICATE: Rule = Rule::new(
+    "req.key.duplicate",
+    Severity::Error,
+    "RFC 6455 §11.3.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-11.3.1",
+    "Sec-WebSocket-Key appears more than once",
+    "The key must not appear more than once in a request. ws sees the values joined with a comma (an invalid key) and python websockets rejects repeated values, both with 400; gorilla uses the first.",
+    "Send one Sec-WebSocket-Key.",
+)
+.refused(400, 400, 400, 0);
+
+pub const KEY_INVALID: Rule = Rule::new(
+    "req.key.invalid",
+    Severity::Error,
+    "RFC 6455 §4.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
+    "Sec-WebSocket-Key is not base64 of 16 bytes",
+    "The key is a randomly chosen 16-byte value, base64-encoded: 22 characters and `==`. Surrounding whitespace is allowed, inner whitespace is not. ws, python websockets and gorilla answer 400 (ws checks the shape with a regular expression, the others decode it). tungstenite only checks that a key is present, so a tungstenite server would accept it.",
+    "Generate 16 random bytes and base64-encode them, e.g. `dGhlIHNhbXBsZSBub25jZQ==`.",
+)
+.refused(400, 400, 400, 400);
+
+pub const KEY_NONCANONICAL: Rule = Rule::new(
+    "req.key.noncanonical",
+    Severity::Warning,
+    "RFC 4648 §3.5",
+    "https://www.rfc-editor.org/rfc/rfc4648#section-3.5",
+    "Sec-WebSocket-Key is not canonical base64",
+    "The last character sets bits that carry no data, so the same 16 bytes have a canonical spelling that differs. Strict decoders (Rust's base64 crate by default, Go's Encoding.Strict) reject it; ws, python websockets and gorilla accept it. RFC 6455's own example key `AQIDBAUGBwgJCgsMDQ4PEC==` has this defect. The accept value is computed over the key as sent either way.",
+    "Encode the key with a standard base64 encoder.",
+);
+
+pub const VERSION_MISSING: Rule = Rule::new(
+    "req.version.missing",
+    Severity::Error,
+    "RFC 6455 §4.2.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.1",
+    "Sec-WebSocket-Version is missing",
+    "The request must say `Sec-WebSocket-Version: 13`. A server that cannot agree on a version answers with an error such as 426 Upgrade Required and a `Sec-WebSocket-Version` header listing the versions it supports (RFC 6455 §4.2.2). ws, python websockets and gorilla answer 400.",
+    "Send `Sec-WebSocket-Version: 13`.",
+)
+.refused(426, 400, 400, 400);
+
+pub const VERSION_DUPLICATE: Rule = Rule::new(
+    "req.version.duplicate",
+    Severity::Error,
+    "RFC 6455 §11.3.5",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-11.3.5",
+    "Sec-WebSocket-Version appears more than once in the request",
+    "A request carries one version (a response may list several). ws sees the values joined and python websockets rejects repeated values (400); gorilla accepts if any copy says 13.",
+    "Send `Sec-WebSocket-Version: 13` once.",
+)
+.refused(400, 400, 400, 0);
+
+pub const VERSION_UNSUPPORTED: Rule = Rule::new(
+    "req.version.unsupported",
+    Severity::Error,
+    "RFC 6455 §4.2.2",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.2",
+    "Sec-WebSocket-Version is not 13",
+    "Version 13 is the only version of RFC 6455 (8 was a draft, 9-12 are reserved). The tester's checklist expects 426 Upgrade Required here, and the RFC requires the refusal to carry `Sec-WebSocket-Version: 13`. In practice ws answers 400 with `Sec-WebSocket-Version: 13, 8`, python websockets 400 without the header, gorilla 400.",
+    "Send `Sec-WebSocket-Version: 13`.",
+)
+.refused(426, 400, 400, 400);
+
+pub const ORIGIN_MISSING: Rule = Rule::new(
+    "req.origin.missing",
+    Severity::Warning,
+    "RFC 6455 §4.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
+    "No Origin: this request did not come from a browser",
+    "Browsers always send Origin, and servers use it to refuse cross-site pages (403, or 401 from ws's verifyClient). Non-browser clients may omit it, so a server that requires Origin refuses them, and one that trusts its absence skips its origin check.",
+    "Send `Origin: https://your.site` when testing what a browser would get.",
+);
+
+pub const PROTOCOL_SYNTAX: Rule = Rule::new(
+    "req.protocol.syntax",
+    Severity::Error,
+    "RFC 6455 §4.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
+    "Sec-WebSocket-Protocol is not a comma-separated list of tokens",
+    "Subprotocol names are non-empty tokens (no spaces, slashes, quotes or other separators), separated by commas. Browsers throw SyntaxError before sending such a list; ws and python websockets answer 400, gorilla passes the raw values on.",
+    "Write e.g. `Sec-WebSocket-Protocol: chat, superchat`.",
+)
+.refused(400, 400, 400, 0);
+
+pub const PROTOCOL_DUPLICATE: Rule = Rule::new(
+    "req.protocol.duplicate",
+    Severity::Error,
+    "RFC 6455 §4.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
+    "A subprotocol is offered twice",
+    "The offered subprotocols must all be unique. Browsers throw SyntaxError for duplicates; ws answers 400; python websockets and gorilla accept them.",
+    "Offer each subprotocol once.",
+)
+.refused(400, 400, 0, 0);
+
+pub const EXTENSIONS_SYNTAX: Rule = Rule::new(
+    "req.extensions.syntax",
+    Severity::Error,
+    "RFC 6455 §9.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-9.1",
+    "Sec-WebSocket-Extensions does not follow the extension-list grammar",
+    "Extensions are `name; param; param=value, name2`, with token names and token (or quoted token) values. A recipient of a malformed value must fail the connection. ws and python websockets answer 400; gorilla skips what it cannot parse.",
+    "Write e.g. `Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits`.",
+)
+.refused(400, 400, 400, 0);
+
+pub const BODY: Rule = Rule::new(
+    "req.body",
+    Severity::Warning,
+    "RFC 9110 §9.3.1",
+    "https://www.rfc-editor.org/rfc/rfc9110#section-9.3.1",
+    "The handshake request has a body, or data follows it",
+    "A GET has no body, and the client must not send WebSocket data before the 101 arrives (tungstenite reports \"Junk after client request\"). python websockets refuses a request with Content-Length or Transfer-Encoding; other servers may read the bytes as the first frame and fail with a protocol error.",
+    "Send the head alone (no Content-Length, no Transfer-Encoding) and wait for the response.",
+);
+
+/// The start line, to point at when something is missing.
+fn anchor<'h>(head: &'h Head<'_>) -> Option<&'h Field<'h>> {
+    head.start_line.as_ref()
+}
+
+fn grammar_at(field: &Field<'_>, e: GrammarError) -> (usize, (usize, usize)) {
+    let at = (field.span.0 + e.offset).min(field.span.1);
+    (field.line, (at, (at + 1).min(field.span.1).max(at)))
+}
+
+/// The HTTP/1.1 request checks. Returns the expected accept value when the
+/// request has a key.
+pub(crate) fn check(req: &Head<'_>, f: &mut Findings<'_>) -> Option<String> {
+    // RFC 6455 §4.1 item 2: "The method of the request MUST be GET".
+    if let Some(method) = &req.method
+        && method.as_str() != "GET"
+    {
+        f.fire(&METHOD, format!("the method is {}, not GET", method.as_str()), Some(method));
+    }
+    // RFC 6455 §4.1 item 2: "the HTTP version MUST be at least 1.1".
+    if let Some(version) = &req.version
+        && !http_version_at_least_1_1(version.as_str())
+    {
+        f.fire(&HTTP_VERSION, format!("the request is {}, not HTTP/1.1", version.as_str()), Some(version));
+    }
+    // RFC 6455 §4.1 item 3 and §3; RFC 9112 §3.2.
+    if let Some(target) = &req.target
+        && let Some(problem) = target_problem(target.as_str())
+    {
+        f.fire(&TARGET, problem, Some(target));
+    }
+    // RFC 9112 §3.2: exactly one valid Host.
+    let mut hosts = req.headers_named("host");
+    match (hosts.next(), hosts.next()) {
+        (None, _) => f.fire(&HOST, "Host is missing", anchor(req)),
+        (Some(_), Some(second)) => f.fire(&HOST, "Host appears more than once", Some(&second.name)),
+        (Some(host), None) => {
+            if !valid_host(host.value.as_str()) {
+                f.fire(
+                    &HOST,
+                    format!("Host {:?} is not a valid host[:port]", host.value.as_str()),
+                    Some(&host.value),
+                );
+            }
+        }
+    }
+    // RFC 6455 §4.2.1 item 3: an Upgrade header field containing "websocket".
+    check_list_header(
+        req,
+        "upgrade",
+        &UPGRADE,
+        |v| {
+            headers::parse_upgrade(v).find_map(Result::err).map_or(Ok(headers::upgrade_has_websocket(v)), Err)
+        },
+        "websocket",
+        f,
+    );
+    // RFC 6455 §4.2.1 item 4: a Connection header field including "Upgrade".
+    check_list_header(req, "connection", &CONNECTION, headers::parse_connection, "Upgrade", f);
+    // RFC 6455 §4.2.1 item 5 and §11.3.1: one key, base64 of 16 bytes.
+    let mut keys = req.headers_named("sec-websocket-key");
+    let key = keys.next();
+    if let Some(second) = keys.next() {
+        f.fire(&KEY_DUPLICATE, "", Some(&second.name));
+    }
+    let expected_accept = match key {
+        None => {
+            f.fire(&KEY_MISSING, "", anchor(req));
+            None
+        }
+        Some(key) => {
+            let problems = accept::judge_key(key.value.as_str());
+            let invalid: Vec<String> =
+                problems.iter().filter(|p| p.is_invalid()).map(KeyProblem::message).collect();
+            if !invalid.is_empty() {
+                f.fire(&KEY_INVALID, format!("Sec-WebSocket-Key: {}", invalid.join("; ")), Some(&key.value));
+            } else if let Some(p) = problems.first() {
+                f.fire(&KEY_NONCANONICAL, format!("Sec-WebSocket-Key is {}", p.message()), Some(&key.value));
+            }
+            Some(accept::accept(key.value.as_str()))
+        }
+    };
+    check_body(req, f);
+    expected_accept
+}
+
+/// RFC 9110 §9.3.1 and RFC 6455 §4.1: nothing follows the head.
+fn check_body(req: &Head<'_>, f: &mut Findings<'_>) {
+    if let Some(body) = &req.body {
+        f.fire(&BODY, format!("{} bytes follow the request head", body.span.1 - body.span.0), Some(body));
+    } else if let Some(te) = req.header_field("transfer-encoding") {
+        f.fire(&BODY, "the request has Transfer-Encoding", Some(&te.name));
+    } else if let Some(cl) = req.header_field("content-length")
+        && cl.value.as_str() != "0"
+    {
+        f.fire(&BODY, format!("the request has Content-Length: {}", cl.value.as_str()), Some(&cl.name));
+    }
+}
+
+/// A list header that must contain `token`: missing, malformed, or lacking it.
+fn check_list_header(
+    head: &Head<'_>,
+    name: &str,
+    rule: &'static Rule,
+    contains: impl Fn(&str) -> Result<bool, GrammarError>,
+    token: &str,
+    f: &mut Findings<'_>,
+) {
+    let mut found = false;
+    let mut last = None;
+    for h in head.headers_named(name) {
+        last = Some(h);
+        match contains(h.value.as_str()) {
+            Ok(has) => found |= has,
+            Err(e) => {
+                f.fire_at(rule, rule.severity, e.message(h.name.as_str()), Some(grammar_at(&h.value, e)));
+                return;
+            }
+        }
+    }
+    match last {
+        None => f.fire(rule, format!("{} is missing", title(name)), anchor(head)),
+        Some(h) if !found => f.fire(
+            rule,
+            format!("{}: {} does not contain {token:?}", h.name.as_str(), h.value.as_str()),
+            Some(&h.value),
+        ),
+        Some(_) => {}
+    }
+}
+
+/// `upgrade` -> `Upgrade`, `sec-websocket-key` -> `Sec-Websocket-Key`.
+pub(crate) fn title(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        out.push(if upper { c.to_ascii_uppercase() } else { c });
+        upper = c == '-';
+    }
+    out
+}
+
+/// `HTTP/1.1` or a later version (as written in an HTTP/1 request line).
+fn http_version_at_least_1_1(v: &str) -> bool {
+    let Some(rest) = v.strip_prefix("HTTP/") else {
+        return false;
+    };
+    let (major, minor) = rest.split_once('.').unwrap_or((rest, "0"));
+    let digit = |s: &str| s.len() == 1 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digit(major) || !digit(minor) {
+        return false;
+    }
+    (major, minor) >= ("1", "1")
+}
+
+/// What is wrong with a request-target, if anything.
+pub(crate) fn target_problem(target: &str) -> Option<String> {
+    if target.bytes().any(|b| b <= b' ' || b == 0x7f) {
+        return Some("the request target contains whitespace or a control character".into());
+    }
+    if target.contains('#') {
+        return Some("the request target has a fragment (#...); WebSocket URIs have none".into());
+    }
+    if target.starts_with('/') {
+        return None;
+    }
+    for scheme in ["http://", "https://", "ws://", "wss://"] {
+        if target.len() > scheme.len()
+            && target.get(..scheme.len()).is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+        {
+            return None;
+        }
+    }
+    Some(format!("the request target {target:?} is neither a path (/...) nor an http(s)/ws(s) URI"))
+}
+
+/// RFC 9110 §7.2: `Host = uri-host [ ":" port ]`, checked loosely: non-empty,
+/// no whitespace, userinfo, path or other delimiters, digits for the port.
+pub(crate) fn valid_host(host: &str) -> bool {
+    if host.is_empty()
+        || host
+            .bytes()
+            .any(|b| b <= b' ' || b == 0x7f || matches!(b, b'/' | b'@' | b'?' | b'#' | b'\\' | b','))
+    {
+        return false;
+    }
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        // IP-literal: [v6]:port
+        match rest.split_once(']') {
+            Some((_, "")) => return true,
+            Some((_, after)) => match after.strip_prefix(':') {
+                Some(port) => ("[v6]", port),
+                None => return false,
+            },
+            None => return false,
+        }
+    } else {
+        match host.rsplit_once(':') {
+            Some((name, port)) => (name, port),
+            None => (host, "0"),
+        }
+    };
+    !name.is_empty() && !name.contains(':') && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Checks that apply to HTTP/1.1 and HTTP/2 requests alike: version, origin,
+/// subprotocols and extensions.
+pub(crate) fn check_negotiation(req: &Head<'_>, f: &mut Findings<'_>) {
+    // RFC 6455 §4.2.1 item 6 and §11.3.5: one Sec-WebSocket-Version, 13.
+    let mut versions = req.headers_named("sec-websocket-version");
+    match (versions.next(), versions.next()) {
+        (None, _) => f.fire(&VERSION_MISSING, "", anchor(req)),
+        (Some(v), second) => {
+            if let Some(second) = second {
+                f.fire(&VERSION_DUPLICATE, "", Some(&second.name));
+            }
+            if v.value.as_str() != "13" {
+                f.fire(
+                    &VERSION_UNSUPPORTED,
+                    format!(
+                        "Sec-WebSocket-Version is {:?}; only 13 is defined{}",
+                        v.value.as_str(),
+                        match v.value.as_str() {
+                            "9" | "10" | "11" | "12" => " (9-12 are reserved)",
+                            "8" | "7" => " (that was a draft of RFC 6455)",
+                            _ => "",
+                        }
+                    ),
+                    Some(&v.value),
+                );
+            }
+        }
+    }
+    // RFC 6455 §4.1 item 8 and §10.2: browsers send Origin.
+    if req.header_field("origin").is_none() {
+        f.fire(&ORIGIN_MISSING, "", anchor(req));
+    }
+    // RFC 6455 §4.1 item 10: 1#token, all unique.
+    let mut offered: Vec<&str> = Vec::new();
+    'fields: for h in req.headers_named("sec-websocket-protocol") {
+        if headers::list_elements(h.value.as_str()).next().is_none() {
+            f.fire(&PROTOCOL_SYNTAX, "Sec-WebSocket-Protocol is empty", Some(&h.value));
+            continue;
+        }
+        for p in headers::parse_protocol_list(h.value.as_str()) {
+            match p {
+                Err(e) => {
+                    f.fire_at(
+                        &PROTOCOL_SYNTAX,
+                        PROTOCOL_SYNTAX.severity,
+                        e.message("Sec-WebSocket-Protocol"),
+                        Some(grammar_at(&h.value, e)),
+                    );
+                    continue 'fields;
+                }
+                Ok(p) if offered.contains(&p) => {
+                    f.fire(
+                        &PROTOCOL_DUPLICATE,
+                        format!("the subprotocol {p:?} is offered twice"),
+                        Some(&h.value),
+                    );
+                }
+                Ok(p) => offered.push(p),
+            }
+        }
+    }
+    // RFC 6455 §9.1: the extension-list grammar; RFC 7692 §7 for the offers.
+    for h in req.headers_named("sec-websocket-extensions") {
+        match headers::parse_extension_list(h.value.as_str()) {
+            Err(e) => f.fire_at(
+                &EXTENSIONS_SYNTAX,
+                EXTENSIONS_SYNTAX.severity,
+                e.message("Sec-WebSocket-Extensions"),
+                Some(grammar_at(&h.value, e)),
+            ),
+            Ok(list) => {
+                for ext in list.iter().filter(|e| e.name.eq_ignore_ascii_case(deflate::NAME)) {
+                    deflate::check_params(ext, &h.value, true, f);
+                }
+            }
+        }
+    }
+}

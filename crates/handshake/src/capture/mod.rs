@@ -97,7 +97,8 @@ pub fn detect(input: &[u8]) -> Option<Format> {
         if devtools::is_marker(b) {
             return Some(Format::Devtools);
         }
-        if !saw_header && head::parse_start_line(b).is_some() {
+        // A start line first (or a malformed one: its rule will say so).
+        if !saw_header && (head::parse_start_line(b).is_some() || b.windows(5).any(|w| w == b"HTTP/")) {
             return Some(Format::Raw);
         }
         saw_header |= b.contains(&b':');

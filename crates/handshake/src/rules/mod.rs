@@ -194,3 +194,6 @@ fn verdict(
         servers: refusal.and_then(|r| r.servers),
     }
 }
+
+#[cfg(test)]
+mod tests;

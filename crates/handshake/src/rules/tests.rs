@@ -1,0 +1,392 @@
+//! Every rule fires on a case made for it and stays quiet on a near miss.
+
+use super::CATALOGUE;
+use crate::lint;
+
+const REQUEST: &str = "GET /chat HTTP/1.1\r\n\
+Host: server.example.com\r\n\
+Upgrade: websocket\r\n\
+Connection: Upgrade\r\n\
+Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+Origin: http://example.com\r\n\
+Sec-WebSocket-Protocol: chat, superchat\r\n\
+Sec-WebSocket-Version: 13\r\n\
+Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\
+\r\n";
+
+const RESPONSE: &str = "HTTP/1.1 101 Switching Protocols\r\n\
+Upgrade: websocket\r\n\
+Connection: Upgrade\r\n\
+Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\
+Sec-WebSocket-Protocol: chat\r\n\
+Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=15\r\n\
+\r\n";
+
+const H2: &str = ":method: CONNECT\n\
+:protocol: websocket\n\
+:scheme: https\n\
+:path: /chat\n\
+:authority: server.example.com\n\
+sec-websocket-version: 13\n\
+origin: http://example.com\n\
+sec-websocket-protocol: chat\n\
+\n\
+:status: 200\n\
+sec-websocket-protocol: chat\n";
+
+/// `text` with `from` replaced by `to` (which must be there).
+fn sub(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "{from:?} not in the base text");
+    text.replacen(from, to, 1)
+}
+
+/// The pair with edits to the request and to the response.
+fn pair(req: &[(&str, &str)], res: &[(&str, &str)]) -> String {
+    let mut q = REQUEST.to_string();
+    for (from, to) in req {
+        q = sub(&q, from, to);
+    }
+    let mut r = RESPONSE.to_string();
+    for (from, to) in res {
+        r = sub(&r, from, to);
+    }
+    q + &r
+}
+
+fn req(from: &str, to: &str) -> String {
+    pair(&[(from, to)], &[])
+}
+
+fn res(from: &str, to: &str) -> String {
+    pair(&[], &[(from, to)])
+}
+
+fn h2(from: &str, to: &str) -> String {
+    sub(H2, from, to)
+}
+
+const KEY_LINE: &str = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+const END: &str = "\r\n\r\n";
+
+/// (rule, a capture that fires it, a near miss that must not).
+fn cases() -> Vec<(&'static str, String, String)> {
+    let many = |n: usize| (0..n).map(|i| format!("X-{i}: v\r\n")).collect::<String>();
+    vec![
+        (
+            "http.start-line",
+            req("GET /chat HTTP/1.1", "GET /chat HTTP/1.1 x"),
+            req("GET /chat HTTP/1.1", "GET  /chat HTTP/1.1"),
+        ),
+        ("http.line-ending", pair(&[], &[]).replace("\r\n", "\n"), pair(&[], &[])),
+        (
+            "http.obs-fold",
+            req("Origin: http://example.com\r\n", "Origin: http://example.com\r\n  more\r\n"),
+            req("Origin: http://example.com", "Origin:  http://example.com "),
+        ),
+        ("http.header.syntax", req("Host: server", "Host : server"), req("Host: server", "Host:server")),
+        (
+            "http.header.duplicate",
+            req(
+                "Origin: http://example.com\r\n",
+                "Origin: http://example.com\r\nOrigin: http://example.com\r\n",
+            ),
+            req(
+                "Sec-WebSocket-Protocol: chat, superchat\r\n",
+                "Sec-WebSocket-Protocol: chat\r\nSec-WebSocket-Protocol: superchat\r\n",
+            ),
+        ),
+        (
+            "http.too-large",
+            req("Host: server.example.com\r\n", &format!("Host: server.example.com\r\n{}", many(300))),
+            req("Host: server.example.com\r\n", &format!("Host: server.example.com\r\n{}", many(200))),
+        ),
+        ("req.method", req("GET /chat", "POST /chat"), pair(&[], &[])),
+        (
+            "req.http-version",
+            req("HTTP/1.1\r\nHost", "HTTP/1.0\r\nHost"),
+            req("HTTP/1.1\r\nHost", "HTTP/2.0\r\nHost"),
+        ),
+        ("req.target", req("/chat", "/chat#top"), req("/chat", "ws://server.example.com/chat?x=1")),
+        (
+            "req.host",
+            req("Host: server.example.com\r\n", ""),
+            req("server.example.com\r\n", "server.example.com:8080\r\n"),
+        ),
+        (
+            "req.upgrade",
+            req("Upgrade: websocket", "Upgrade: websockets"),
+            req("Upgrade: websocket", "Upgrade: WebSocket"),
+        ),
+        (
+            "req.connection",
+            req("Connection: Upgrade", "Connection: keep-alive"),
+            req("Connection: Upgrade", "Connection: keep-alive, Upgrade"),
+        ),
+        ("req.key.missing", req(KEY_LINE, ""), pair(&[], &[])),
+        ("req.key.duplicate", req(KEY_LINE, &format!("{KEY_LINE}{KEY_LINE}")), pair(&[], &[])),
+        (
+            "req.key.invalid",
+            req("dGhlIHNhbXBsZSBub25jZQ==", "abc123=="),
+            req("dGhlIHNhbXBsZSBub25jZQ==", "AQIDBAUGBwgJCgsMDQ4PEC=="),
+        ),
+        (
+            "req.key.noncanonical",
+            req("dGhlIHNhbXBsZSBub25jZQ==", "AQIDBAUGBwgJCgsMDQ4PEC=="),
+            req("dGhlIHNhbXBsZSBub25jZQ==", "AQIDBAUGBwgJCgsMDQ4PEA=="),
+        ),
+        ("req.version.missing", req("Sec-WebSocket-Version: 13\r\n", ""), pair(&[], &[])),
+        (
+            "req.version.duplicate",
+            req(
+                "Sec-WebSocket-Version: 13\r\n",
+                "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Version: 13\r\n",
+            ),
+            pair(&[], &[]),
+        ),
+        ("req.version.unsupported", req("Version: 13", "Version: 8"), pair(&[], &[])),
+        ("req.origin.missing", req("Origin: http://example.com\r\n", ""), pair(&[], &[])),
+        (
+            "req.protocol.syntax",
+            req("chat, superchat", "chat superchat"),
+            req("chat, superchat", "chat,superchat"),
+        ),
+        (
+            "req.protocol.duplicate",
+            req("chat, superchat", "chat, chat"),
+            req("chat, superchat", "chat, Chat"),
+        ),
+        (
+            "req.extensions.syntax",
+            req("deflate; client_max_window_bits\r\n", "deflate; =15\r\n"),
+            req("deflate; client_max_window_bits\r\n", "deflate; client_max_window_bits=\"15\"\r\n"),
+        ),
+        ("req.body", req(END, "\r\n\r\nhello"), req(END, "\r\nContent-Length: 0\r\n\r\n")),
+        ("h2.method", h2(":method: CONNECT", ":method: GET"), H2.to_string()),
+        ("h2.protocol", h2(":protocol: websocket\n", ""), H2.to_string()),
+        ("h2.pseudo", h2(":authority: server.example.com\n", ""), H2.to_string()),
+        (
+            "h2.connection-specific",
+            h2("origin:", "connection: upgrade\norigin:"),
+            h2("origin:", "te: trailers\norigin:"),
+        ),
+        (
+            "h2.key-present",
+            h2("origin:", "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\norigin:"),
+            H2.to_string(),
+        ),
+        ("h2.status", h2(":status: 200", ":status: 101"), h2(":status: 200", ":status: 204")),
+        ("res.status", res("101 Switching Protocols", "404 Not Found"), pair(&[], &[])),
+        (
+            "res.405.allow",
+            res("101 Switching Protocols", "405 Method Not Allowed"),
+            res("101 Switching Protocols\r\n", "405 Method Not Allowed\r\nAllow: GET\r\n"),
+        ),
+        (
+            "res.upgrade",
+            res("Upgrade: websocket", "Upgrade: h2c"),
+            res("Upgrade: websocket", "Upgrade: WEBSOCKET"),
+        ),
+        (
+            "res.connection",
+            res("Connection: Upgrade", "Connection: close"),
+            res("Connection: Upgrade", "Connection: keep-alive, upgrade"),
+        ),
+        (
+            "res.accept.missing",
+            res("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n", ""),
+            pair(&[], &[]),
+        ),
+        (
+            "res.accept.duplicate",
+            res(
+                "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n",
+                "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n",
+            ),
+            pair(&[], &[]),
+        ),
+        (
+            "res.protocol.empty",
+            res("Sec-WebSocket-Protocol: chat", "Sec-WebSocket-Protocol: "),
+            pair(&[], &[]),
+        ),
+        (
+            "res.protocol.multiple",
+            res("Sec-WebSocket-Protocol: chat", "Sec-WebSocket-Protocol: chat, superchat"),
+            res("Sec-WebSocket-Protocol: chat", "Sec-WebSocket-Protocol: superchat"),
+        ),
+        (
+            "res.extensions.syntax",
+            res("deflate; client_max_window_bits=15", "deflate; client_max_window_bits=\"1 5\""),
+            res("deflate; client_max_window_bits=15", "deflate; client_max_window_bits=\"15\""),
+        ),
+        ("res.101.body", res(END, "\r\nContent-Length: 0\r\n\r\n"), pair(&[], &[])),
+        (
+            "res.accept.mismatch",
+            res("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "xyz456=="),
+            res("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", " s3pPLMBiTxaQ9kYGzzhZRbK+xOo= "),
+        ),
+        (
+            "res.version-header",
+            pair(&[("Version: 13", "Version: 8")], &[("101 Switching Protocols", "426 Upgrade Required")]),
+            pair(
+                &[("Version: 13", "Version: 8")],
+                &[("101 Switching Protocols\r\n", "426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\n")],
+            ),
+        ),
+        (
+            "res.protocol.not-offered",
+            res("Protocol: chat", "Protocol: v2.chat"),
+            res("Protocol: chat", "Protocol: superchat"),
+        ),
+        (
+            "res.protocol.missing",
+            res("Sec-WebSocket-Protocol: chat\r\n", ""),
+            pair(
+                &[("Sec-WebSocket-Protocol: chat, superchat\r\n", "")],
+                &[("Sec-WebSocket-Protocol: chat\r\n", "")],
+            ),
+        ),
+        (
+            "res.extensions.not-offered",
+            req("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n", ""),
+            pair(&[], &[]),
+        ),
+        (
+            "pmd.param.unknown",
+            res("max_window_bits=15", "max_window_bits=15; foo"),
+            res("max_window_bits=15", "max_window_bits=15; server_no_context_takeover"),
+        ),
+        (
+            "pmd.param.duplicate",
+            res("client_max_window_bits=15", "server_no_context_takeover; server_no_context_takeover"),
+            res("client_max_window_bits=15", "server_no_context_takeover; client_no_context_takeover"),
+        ),
+        (
+            "pmd.param.value",
+            res("max_window_bits=15", "max_window_bits=16"),
+            res("max_window_bits=15", "max_window_bits=8"),
+        ),
+        (
+            "pmd.response.multiple",
+            res("max_window_bits=15", "max_window_bits=15, permessage-deflate"),
+            pair(&[], &[]),
+        ),
+        (
+            "pmd.response.client-window-not-offered",
+            req("deflate; client_max_window_bits", "deflate"),
+            pair(&[], &[]),
+        ),
+        (
+            "pmd.response.server-window-larger",
+            pair(
+                &[("client_max_window_bits\r\n", "server_max_window_bits=10\r\n")],
+                &[("client_max_window_bits=15", "server_max_window_bits=12")],
+            ),
+            pair(
+                &[("client_max_window_bits\r\n", "server_max_window_bits=10\r\n")],
+                &[("client_max_window_bits=15", "server_max_window_bits=10")],
+            ),
+        ),
+    ]
+}
+
+fn fired(text: &str) -> Vec<&'static str> {
+    match lint(text.as_bytes()) {
+        Ok(l) => l.exchanges.iter().flat_map(|e| e.findings.iter().map(|f| f.rule)).collect(),
+        Err(e) => panic!("{e}: {text}"),
+    }
+}
+
+#[test]
+fn every_rule_fires_and_has_a_near_miss() {
+    for (id, fire, miss) in cases() {
+        assert!(fired(&fire).contains(&id), "{id} did not fire on:\n{fire}\nfired: {:?}", fired(&fire));
+        assert!(!fired(&miss).contains(&id), "{id} fired on its near miss:\n{miss}");
+    }
+}
+
+#[test]
+fn every_catalogue_entry_has_cases() {
+    let cases = cases();
+    for rule in CATALOGUE {
+        assert!(cases.iter().any(|c| c.0 == rule.id), "no test case for {}", rule.id);
+    }
+    for case in &cases {
+        assert!(super::rule(case.0).is_some(), "{} is not in the catalogue", case.0);
+    }
+}
+
+#[test]
+fn catalogue_is_well_formed() {
+    for (i, rule) in CATALOGUE.iter().enumerate() {
+        assert!(CATALOGUE[..i].iter().all(|r| r.id != rule.id), "{} twice", rule.id);
+        assert!(rule.rfc.starts_with("RFC "), "{}", rule.id);
+        assert!(rule.rfc_url.starts_with("https://www.rfc-editor.org/rfc/rfc"), "{}", rule.id);
+        assert!(!rule.message.is_empty() && !rule.explanation.is_empty() && !rule.fix.is_empty());
+        assert!(!rule.message.ends_with('.'), "{}: one-line message without a full stop", rule.id);
+    }
+}
+
+#[test]
+fn clean_pairs_have_no_findings() {
+    for text in [pair(&[], &[]), H2.to_string()] {
+        let lint = lint(text.as_bytes()).unwrap();
+        assert_eq!(lint.exchanges.len(), 1);
+        let e = &lint.exchanges[0];
+        assert!(e.findings.is_empty(), "{:?}", e.findings);
+        assert_eq!(e.verdict.browser_accepts, Some(true));
+        assert_eq!(e.verdict.server_accepts, Some(true));
+        assert_eq!(e.verdict.expected_status, None);
+        assert_eq!(e.negotiated_protocol.as_deref(), Some("chat"));
+    }
+}
+
+#[test]
+fn verdicts() {
+    let text = req("Upgrade: websocket\r\n", "");
+    let l = lint(text.as_bytes()).unwrap();
+    let v = l.exchanges[0].verdict;
+    assert_eq!(v.server_accepts, Some(false));
+    assert_eq!(v.expected_status, Some(426));
+    let s = v.servers.unwrap();
+    assert_eq!((s.ws, s.websockets, s.gorilla), (Some(400), Some(426), Some(426)));
+
+    let text = req("GET /chat", "POST /chat");
+    let l = lint(text.as_bytes()).unwrap();
+    assert_eq!(l.exchanges[0].verdict.expected_status, Some(405));
+
+    let text = res("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "xyz456==");
+    let l = lint(text.as_bytes()).unwrap();
+    let e = &l.exchanges[0];
+    assert_eq!(e.verdict.browser_accepts, Some(false));
+    assert_eq!(e.verdict.server_accepts, Some(true));
+    assert_eq!(e.expected_accept.as_deref(), Some("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+
+    // A response alone: the accept cannot be checked.
+    let l = lint(RESPONSE.as_bytes()).unwrap();
+    assert_eq!(l.exchanges[0].verdict.browser_accepts, None);
+    assert_eq!(l.exchanges[0].verdict.server_accepts, None);
+    // A request alone.
+    let l = lint(REQUEST.as_bytes()).unwrap();
+    assert_eq!(l.exchanges[0].verdict.browser_accepts, None);
+    assert_eq!(l.exchanges[0].verdict.server_accepts, Some(true));
+}
+
+#[test]
+fn offers_with_bad_deflate_parameters_are_warnings() {
+    let text = req("deflate; client_max_window_bits\r\n", "deflate; client_max_window_bits; foo=1\r\n");
+    let l = lint(text.as_bytes()).unwrap();
+    let f = l.exchanges[0].findings.iter().find(|f| f.rule == "pmd.param.unknown").unwrap();
+    assert_eq!(f.severity, crate::Severity::Warning);
+    assert_eq!(l.exchanges[0].verdict.server_accepts, Some(true));
+}
+
+#[test]
+fn findings_point_at_the_text() {
+    let text = res("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "xyz456==");
+    let l = lint(text.as_bytes()).unwrap();
+    let f = l.exchanges[0].findings.iter().find(|f| f.rule == "res.accept.mismatch").unwrap();
+    let (s, e) = f.span.unwrap();
+    assert_eq!(&text[s..e], "xyz456==");
+    assert_eq!(f.line, Some(14));
+}

@@ -390,3 +390,16 @@ fn findings_point_at_the_text() {
     assert_eq!(&text[s..e], "xyz456==");
     assert_eq!(f.line, Some(14));
 }
+
+#[test]
+fn corrected_versions_of_the_firing_cases_have_no_findings() {
+    for (id, fire, _) in cases() {
+        let l = lint(fire.as_bytes()).unwrap();
+        for e in &l.exchanges {
+            let fixed = crate::correct::corrected(e);
+            let again = lint(fixed.as_bytes()).unwrap();
+            let left: Vec<_> = again.exchanges.iter().flat_map(|e| &e.findings).collect();
+            assert!(left.is_empty(), "{id}: {left:?}\n{fixed}");
+        }
+    }
+}

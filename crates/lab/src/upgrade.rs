@@ -2,6 +2,7 @@
 //! route picks a 101, a broken 101 or a refusal.
 
 use handshake::head::Head;
+use handshake::headers::parse_protocol_list;
 
 use crate::judge;
 use crate::response::Response;
@@ -44,9 +45,10 @@ pub fn answer(route: Route, request: &Head<'_>, head: &[u8]) -> Answer {
     }
     let judgement = judge::request(head);
     if let Some(status) = judgement.refuse_with {
-        return Answer::refuse(status, "not a valid opening handshake (see the lint report)");
+        let why = format!("not a valid opening handshake: {}", judgement.why);
+        return Answer::refuse(status, why);
     }
-    // The core found the request valid; the key is still needed for the accept value.
+    // The core found the request valid, so the key is there; no key, no accept value.
     let Some(key) = request.header("Sec-WebSocket-Key") else {
         return Answer::refuse(400, "no Sec-WebSocket-Key to answer");
     };
@@ -135,9 +137,8 @@ fn first_offered_protocol(request: &Head<'_>) -> Option<String> {
 fn offered_protocols(request: &Head<'_>) -> Vec<String> {
     request
         .headers_named("Sec-WebSocket-Protocol")
-        .flat_map(|field| field.value.as_str().split(','))
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
+        .flat_map(|field| parse_protocol_list(field.value.as_str()))
+        .filter_map(Result::ok)
         .map(str::to_owned)
         .collect()
 }

@@ -92,7 +92,9 @@ async fn mirror_shows_the_exact_request_and_response() {
     assert_eq!(record["response"], head.as_str());
     assert_eq!(record["id"], "m1");
     assert_eq!(record["status"], 101);
-    assert!(record.get("lint").is_some(), "{record}");
+    let verdict = &record["lint"]["exchanges"][0]["verdict"];
+    assert_eq!(verdict["server_accepts"], true, "{record}");
+    assert_eq!(verdict["browser_accepts"], true, "{record}");
     ws.send(Message::text("after")).await.expect("sent");
     assert_eq!(ws.next().await.expect("echo").expect("ok"), Message::text("after"));
 }
@@ -191,7 +193,14 @@ async fn last_explains_a_failed_handshake() {
     let response = record["response"].as_str().expect("response");
     assert!(response.starts_with("HTTP/1.1 101 "), "{response}");
     assert!(record["note"].as_str().expect("note").contains("Sec-WebSocket-Accept"));
-    assert!(record.get("lint").is_some());
+    let exchange = &record["lint"]["exchanges"][0];
+    assert_eq!(exchange["verdict"]["browser_accepts"], false, "{record}");
+    let key = request
+        .split("\r\n")
+        .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
+        .expect("tungstenite sent a key");
+    assert_eq!(exchange["expected_accept"], handshake::accept::accept(key));
+    assert_ne!(response, format!("Sec-WebSocket-Accept: {}", handshake::accept::accept(key)));
 
     let (status, _, _) = lab.get("/last?id=never-seen", None).await;
     assert_eq!(status, 404);
@@ -200,15 +209,40 @@ async fn last_explains_a_failed_handshake() {
 }
 
 #[tokio::test]
-async fn not_an_upgrade_is_refused_and_recorded() {
+async fn not_an_upgrade_is_refused_as_the_core_says_and_recorded() {
     let lab = Lab::start();
-    // A plain GET to a WebSocket route: no Upgrade, no key.
+    // A plain GET to a WebSocket route: the core expects 426 (RFC 9110 §15.5.22).
     let request = format!("GET /echo?id=plain HTTP/1.1\r\nHost: {}\r\n\r\n", lab.addr());
     let (status, head, _) = split_response(&lab.raw(request.as_bytes()).await);
-    assert!((400..500).contains(&status), "{head}");
+    assert_eq!(status, 426, "{head}");
+    assert_eq!(field(&head, "Upgrade"), Some("websocket"), "{head}");
+    assert_eq!(field(&head, "Sec-WebSocket-Version"), Some("13"), "{head}");
     let (found, _, body) = lab.get("/last?id=plain", None).await;
     assert_eq!(found, 200);
-    assert_eq!(json(&body)["status"], status);
+    let record = json(&body);
+    assert_eq!(record["status"], 426);
+    assert_eq!(record["lint"]["exchanges"][0]["verdict"]["expected_status"], 426);
+
+    // Each refusal comes from the core's verdict, with the fields its status needs.
+    let cases = [
+        ("version 12", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 12"),
+        ("no key", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", ""),
+        ("short key", "dGhlIHNhbXBsZSBub25jZQ==", "SW52YWxpZEtleQ=="),
+        ("POST", "GET /echo", "POST /echo"),
+        ("HTTP/1.0", "HTTP/1.1", "HTTP/1.0"),
+    ];
+    for (what, from, to) in cases {
+        let request = upgrade_request("/echo", "").replacen(from, to, 1);
+        let (status, head, _) = split_response(&lab.raw(request.as_bytes()).await);
+        let expected = expected_status(&request);
+        assert_eq!(Some(status), expected, "{what}: {head}");
+        if status == 405 {
+            assert_eq!(field(&head, "Allow"), Some("GET"), "{head}");
+        }
+        if status == 426 {
+            assert_eq!(field(&head, "Upgrade"), Some("websocket"), "{head}");
+        }
+    }
 
     // An upgrade to a path that is no WebSocket endpoint.
     let (status, _, _) = split_response(&lab.raw(upgrade_request("/nowhere", "").as_bytes()).await);
@@ -216,6 +250,71 @@ async fn not_an_upgrade_is_refused_and_recorded() {
     // Not HTTP at all.
     let (status, _, _) = split_response(&lab.raw(b"\x16\x03\x01hello\r\n\r\n").await);
     assert_eq!(status, 400);
+}
+
+/// The status the core expects a server to refuse `request` with.
+fn expected_status(request: &str) -> Option<u16> {
+    let lint = handshake::lint(request.as_bytes()).expect("a lintable request");
+    lint.exchanges[0].verdict.expected_status
+}
+
+#[tokio::test]
+async fn the_core_sees_every_deliberate_breakage() {
+    let lab = Lab::start();
+    let cases = [
+        ("/echo", None),
+        ("/bad/accept", Some("res.accept.mismatch")),
+        ("/bad/upgrade", Some("res.upgrade")),
+        ("/bad/connection", Some("res.connection")),
+        ("/bad/protocol", Some("res.protocol.not-offered")),
+        ("/reject/403", Some("res.status")),
+    ];
+    for (n, (path, rule)) in cases.into_iter().enumerate() {
+        let id = format!("breakage-{n}");
+        let opened = lab.connect(&format!("{path}?id={id}")).await;
+        assert_eq!(opened.is_ok(), rule.is_none(), "{path}");
+        let (_, _, body) = lab.get(&format!("/last?id={id}"), None).await;
+        let record = json(&body);
+        let exchange = &record["lint"]["exchanges"][0];
+        let errors: Vec<&str> = exchange["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .filter_map(|f| f["rule"].as_str())
+            .collect();
+        assert_eq!(exchange["verdict"]["server_accepts"], true, "{path}: {record}");
+        match rule {
+            None => {
+                assert!(errors.is_empty(), "{path}: {errors:?}");
+                assert_eq!(exchange["verdict"]["browser_accepts"], true);
+            }
+            Some(rule) => {
+                assert!(errors.contains(&rule), "{path}: {rule} not in {errors:?}");
+                assert_eq!(exchange["verdict"]["browser_accepts"], false);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn refusals_carry_what_the_core_checks() {
+    let lab = Lab::start();
+    for status in [400u16, 403, 404, 426] {
+        let id = format!("refusal-{status}");
+        let _ = lab.raw(upgrade_request(&format!("/reject/{status}?id={id}"), "").as_bytes()).await;
+        let (_, _, body) = lab.get(&format!("/last?id={id}"), None).await;
+        let record = json(&body);
+        let rules: Vec<&str> = record["lint"]["exchanges"][0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["side"] == "response")
+            .filter_map(|f| f["rule"].as_str())
+            .collect();
+        // Only the refusal itself: no missing Upgrade or Sec-WebSocket-Version.
+        assert_eq!(rules, ["res.status"], "/reject/{status}: {record}");
+    }
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use handshake::headers::upgrade_has_websocket;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
@@ -161,8 +162,10 @@ fn reply(head: &[u8], lab: &Lab) -> (String, Reply) {
     };
     let summary = format!("{} {}", method.escape_debug(), target.escape_debug());
     let route = Route::from_target(target);
-    // No Upgrade field and no WebSocket route: plain HTTP.
-    if request.header("Upgrade").is_none() && !route.is_websocket() {
+    // No WebSocket route and no upgrade to websocket asked: plain HTTP.
+    let asks_websocket =
+        request.headers_named("Upgrade").any(|field| upgrade_has_websocket(field.value.as_str()));
+    if !route.is_websocket() && !asks_websocket {
         let limits = &lab.config.limits;
         let origins = &lab.config.allowed_origins;
         let response = http::answer(route, request, &lab.records, limits, origins);

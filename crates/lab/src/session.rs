@@ -73,8 +73,14 @@ async fn echo(mut ws: WebSocketStream<TcpStream>, idle: Duration, peer: SocketAd
         };
         match message {
             Message::Text(_) | Message::Binary(_) => {
-                if ws.send(message).await.is_err() {
-                    return;
+                // A peer that stops reading holds no slot for longer than the idle limit.
+                match tokio::time::timeout(idle, ws.send(message)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(_)) => return,
+                    Err(_) => {
+                        log!("{peer} did not read its echo for {} ms -> dropped", idle.as_millis());
+                        return;
+                    }
                 }
             }
             // Pings are answered by tungstenite (RFC 6455 §5.5.2), and so is the

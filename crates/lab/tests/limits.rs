@@ -120,3 +120,31 @@ async fn slow_head_gets_408() {
     assert_eq!(status, 408);
     still_serves(&lab).await;
 }
+
+#[tokio::test]
+async fn a_peer_that_stops_reading_is_dropped() {
+    let lab = Lab::start_with(&["--idle-timeout-ms", "300"]);
+    let (ws, _) = lab.connect("/echo").await.expect("open");
+    let (mut sink, _stream) = ws.split();
+    // Send without ever reading: the echoes fill the socket buffers and the lab's
+    // send stalls. Bounded: 64 MiB at most, 10 s at most.
+    let writer = tokio::spawn(async move {
+        let chunk = vec![1u8; 1 << 20];
+        for _ in 0..64 {
+            if sink.send(Message::binary(chunk.clone())).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut dropped = false;
+    for _ in 0..100 {
+        if log_lines(&lab, "did not read its echo") == 1 {
+            dropped = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    writer.abort();
+    assert!(dropped, "{}", lab.log());
+    still_serves(&lab).await;
+}

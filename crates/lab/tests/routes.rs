@@ -44,6 +44,14 @@ async fn index_lists_every_route() {
         assert!(paths.contains(&path), "{path} missing from {paths:?}");
     }
     assert_eq!(index["limits"]["max_message_bytes"], 1 << 20);
+
+    // An upgrade to something other than websocket is still plain HTTP.
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: {}\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n\r\n",
+        lab.addr()
+    );
+    let (status, head, _) = split_response(&lab.raw(request.as_bytes()).await);
+    assert_eq!(status, 200, "{head}");
 }
 
 #[tokio::test]

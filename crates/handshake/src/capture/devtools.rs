@@ -194,7 +194,7 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
             line: status.line,
         });
         if !reason.is_empty() {
-            let at = status.span.1 - reason.len();
+            let at = status.span.1.saturating_sub(reason.len());
             res.reason = Some(Field {
                 text: Cow::Owned(reason.to_string()),
                 span: (at.max(status.span.0), status.span.1),

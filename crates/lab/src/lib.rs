@@ -3,6 +3,8 @@
 //!
 //! The lab reads the request head and writes the response head itself, so what it
 //! records is exactly what crossed the wire; tungstenite does the framing after 101.
+//! The library is the whole command ([`run_cli`]), so the load example can run the
+//! server as a child process of itself.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -29,8 +31,10 @@ mod server;
 mod session;
 mod upgrade;
 
-fn main() -> ExitCode {
-    let config = match cli::parse(std::env::args().skip(1)) {
+/// The `handshake-lab` command with `args` (without the program name): serves
+/// until SIGINT or SIGTERM.
+pub fn run_cli(args: impl IntoIterator<Item = String>) -> ExitCode {
+    let config = match cli::parse(args) {
         Ok(cli::Command::Run(config)) => config,
         Ok(cli::Command::Help) => {
             print!("{}", cli::USAGE);

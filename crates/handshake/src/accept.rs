@@ -113,11 +113,12 @@ pub fn judge_key(key: &str) -> Vec<KeyProblem> {
     }
     // RFC 6455 §4.1: the value is base64; whitespace is only allowed around it
     // (RFC 9110 §5.5 optional whitespace), never inside.
-    let compact: Vec<u8> = if let Some(offset) = key.chars().position(char::is_whitespace) {
+    let compact: std::borrow::Cow<'_, [u8]> = if let Some(offset) = key.chars().position(char::is_whitespace)
+    {
         problems.push(KeyProblem::InnerWhitespace { offset });
         key.bytes().filter(|b| !b.is_ascii_whitespace()).collect()
     } else {
-        key.as_bytes().to_vec()
+        key.as_bytes().into()
     };
     let decoded = base64::decode(&compact);
     for error in &decoded.errors {

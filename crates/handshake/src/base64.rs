@@ -67,16 +67,17 @@ pub fn decode(text: &[u8]) -> Decoded {
             errors.push(Base64Error::InvalidByte { offset, byte });
         }
     }
-    let sextets: Vec<u8> = text[..body_len].iter().filter_map(|&b| value(b)).collect();
-    let rem = sextets.len() % 4;
+    let sextets = text[..body_len].iter().filter_map(|&b| value(b));
+    let count = sextets.clone().count();
+    let rem = count % 4;
     let padding_ok = text.len().is_multiple_of(4) && pad <= 2 && (rem == 0 || pad == 4 - rem) && rem != 1;
     if !padding_ok {
         errors.push(Base64Error::Padding);
     }
-    let mut bytes = Vec::with_capacity(sextets.len() * 3 / 4);
+    let mut bytes = Vec::with_capacity(count * 3 / 4);
     let mut acc: u32 = 0;
     let mut bits = 0u32;
-    for &s in &sextets {
+    for s in sextets {
         acc = (acc << 6) | u32::from(s);
         bits += 6;
         if bits >= 8 {

@@ -115,11 +115,23 @@ pub struct Head<'a> {
     size: usize,
 }
 
+/// RFC 9110 §5.6.2 tchar, as a table (the parser's hottest check).
+static TCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = matches!(b,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' |
+            b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z');
+        i += 1;
+    }
+    t
+};
+
 /// `true` for RFC 9110 §5.6.2 tchar.
 pub fn is_tchar(b: u8) -> bool {
-    matches!(b,
-        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' |
-        b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+    TCHAR[usize::from(b)]
 }
 
 /// `true` when `s` is a non-empty RFC 9110 token.
@@ -148,7 +160,8 @@ impl<'a> Head<'a> {
             version: None,
             status: None,
             reason: None,
-            headers: Vec::new(),
+            // A browser's handshake has about 15 fields.
+            headers: Vec::with_capacity(16),
             body: None,
             span: (offset, offset),
             line,

@@ -133,17 +133,19 @@ pub(crate) fn check_params(ext: &Extension<'_>, field: &Field<'_>, offer: bool, 
     }
 }
 
-/// RFC 7692 §7.1.2: the accepted element against the client's offers.
+/// RFC 7692 §7.1.2: the accepted element against the client's
+/// permessage-deflate offers (other extensions in `all_offers` are ignored).
 pub(crate) fn check_response_against_offers(
     accepted: &Extension<'_>,
     field: &Field<'_>,
-    offers: &[Extension<'_>],
+    all_offers: &[Extension<'_>],
     f: &mut Findings<'_>,
 ) {
+    let offers = || all_offers.iter().filter(|o| o.name.eq_ignore_ascii_case(NAME));
     let at = Some(extension_at(accepted, field));
     // §7.1.2.2: no client_max_window_bits unless an offer had it.
     if accepted.param("client_max_window_bits").is_some()
-        && !offers.iter().any(|o| o.param("client_max_window_bits").is_some())
+        && !offers().any(|o| o.param("client_max_window_bits").is_some())
     {
         f.fire_at(&RESPONSE_CLIENT_WINDOW_NOT_OFFERED, RESPONSE_CLIENT_WINDOW_NOT_OFFERED.severity, "", at);
     }
@@ -158,9 +160,8 @@ pub(crate) fn check_response_against_offers(
             _ => true,
         },
     };
-    if !offers.is_empty() && !offers.iter().any(fits) {
-        let limit = offers
-            .iter()
+    if offers().next().is_some() && !offers().any(fits) {
+        let limit = offers()
             .filter_map(|o| o.param("server_max_window_bits")?.as_deref().and_then(window_bits))
             .max()
             .unwrap_or(15);

@@ -132,7 +132,7 @@ pub(crate) fn check(
             continue;
         }
         if ext.name.eq_ignore_ascii_case(deflate::NAME) {
-            deflate::check_response_against_offers(ext, field, &same, f);
+            deflate::check_response_against_offers(ext, field, &offers, f);
         }
         negotiated.extensions.push(ext.text.to_string());
     }

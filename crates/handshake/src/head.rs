@@ -55,6 +55,59 @@ pub struct Header<'a> {
     pub name: Field<'a>,
     pub value: Field<'a>,
     pub span: Span,
+    /// The name classified once, so lookups compare a byte.
+    known: Known,
+}
+
+impl<'a> Header<'a> {
+    pub fn new(name: Field<'a>, value: Field<'a>, span: Span) -> Header<'a> {
+        let known = Known::of(name.as_str());
+        Header { name, value, span, known }
+    }
+}
+
+/// The field names the rules look up, classified once per field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Known {
+    Other,
+    Name(u8),
+}
+
+/// Names with an index for fast lookup (lowercase).
+const KNOWN_NAMES: [&str; 24] = [
+    "host",
+    "upgrade",
+    "connection",
+    "sec-websocket-key",
+    "sec-websocket-accept",
+    "sec-websocket-version",
+    "sec-websocket-protocol",
+    "sec-websocket-extensions",
+    "origin",
+    "content-length",
+    "transfer-encoding",
+    "allow",
+    "content-type",
+    "authorization",
+    "user-agent",
+    "referer",
+    "date",
+    "server",
+    "location",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    ":method",
+    ":protocol",
+];
+
+impl Known {
+    pub(crate) fn of(name: &str) -> Known {
+        KNOWN_NAMES
+            .iter()
+            .position(|k| k.len() == name.len() && k.eq_ignore_ascii_case(name))
+            .map_or(Known::Other, |i| Known::Name(i as u8))
+    }
 }
 
 /// What a strict HTTP/1.1 parser would object to in a head.
@@ -137,6 +190,49 @@ pub fn is_tchar(b: u8) -> bool {
 /// `true` when `s` is a non-empty RFC 9110 token.
 pub fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_tchar)
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Eight bytes as a word.
+fn word(chunk: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(chunk);
+    u64::from_le_bytes(w)
+}
+
+/// The first `byte` in `hay`, eight bytes at a time.
+pub fn find_byte(hay: &[u8], byte: u8) -> Option<usize> {
+    let pattern = LO * u64::from(byte);
+    let mut chunks = hay.chunks_exact(8);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let x = word(chunk) ^ pattern;
+        let zero = x.wrapping_sub(LO) & !x & HI;
+        if zero != 0 {
+            return Some(at + (zero.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks.remainder().iter().position(|&b| b == byte).map(|p| p + at)
+}
+
+/// RFC 9110 §5.5: a field value has no CR, LF, NUL or other control
+/// character but HTAB (obs-text is allowed). Eight bytes at a time.
+pub fn is_field_value(value: &[u8]) -> bool {
+    let bad = |b: &u8| (*b < 0x20 && *b != b'\t') || *b == 0x7f;
+    let mut chunks = value.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let x = word(chunk);
+        let below_space = x.wrapping_sub(LO * 0x20) & !x & HI;
+        let y = x ^ (LO * 0x7f);
+        let del = y.wrapping_sub(LO) & !y & HI;
+        if (below_space | del) != 0 && chunk.iter().any(bad) {
+            return false;
+        }
+    }
+    !chunks.remainder().iter().any(bad)
 }
 
 fn is_ows(b: u8) -> bool {
@@ -261,11 +357,11 @@ impl<'a> Head<'a> {
         }
         // RFC 9110 §5.5: CR, LF and NUL are invalid in a value; other controls
         // but HTAB are not field-vchar.
-        if value.text.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+        if !is_field_value(value.text.as_bytes()) {
             self.problem(HeadProblemKind::FieldValue, line, value.span);
         }
         self.span.1 = self.span.1.max(span.1);
-        self.headers.push(Header { name, value, span });
+        self.headers.push(Header::new(name, value, span));
     }
 
     /// Parse one line of a head. The first line may be a start line; later
@@ -427,7 +523,7 @@ impl<'a> Iterator for Lines<'a> {
 
     fn next(&mut self) -> Option<Line<'a>> {
         let rest = self.input.get(self.offset..).filter(|r| !r.is_empty())?;
-        let (bytes, ending, consumed) = match rest.iter().position(|&b| b == b'\n') {
+        let (bytes, ending, consumed) = match find_byte(rest, b'\n') {
             Some(nl) if nl > 0 && rest[nl - 1] == b'\r' => (&rest[..nl - 1], Ending::Crlf, nl + 1),
             Some(nl) => (&rest[..nl], Ending::Lf, nl + 1),
             None => (rest, Ending::Eof, rest.len()),
@@ -563,6 +659,28 @@ mod tests {
         );
         assert_eq!(head.header("x-folded"), Some("one two"));
         assert_eq!(head.header("host"), Some("a"));
+    }
+
+    #[test]
+    fn word_at_a_time_scans() {
+        let text = b"abcdefghijklmnopqrstuvwxyz:0123456789\n";
+        for i in 0..text.len() {
+            let hay = &text[i..];
+            assert_eq!(find_byte(hay, b':'), hay.iter().position(|&b| b == b':'));
+            assert_eq!(find_byte(hay, b'\n'), hay.iter().position(|&b| b == b'\n'));
+        }
+        assert_eq!(find_byte(b"", b':'), None);
+        for bad in [0u8, 1, b'\r', b'\n', 0x1f, 0x7f] {
+            for at in 0..20 {
+                let mut v = vec![b'a'; 20];
+                v[at] = bad;
+                assert!(!is_field_value(&v), "{bad} at {at}");
+                v[at] = b'\t';
+                assert!(is_field_value(&v));
+                v[at] = 0x80;
+                assert!(is_field_value(&v));
+            }
+        }
     }
 
     #[test]

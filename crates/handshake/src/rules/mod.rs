@@ -126,6 +126,7 @@ pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeRepor
     let Exchange { request, response, h2 } = exchange;
     let mut findings = Vec::new();
     let mut expected_accept = None;
+    let mut offers = None;
     if let Some(req) = &request {
         let mut f = Findings { list: &mut findings, side: Side::Request };
         http::check(req, format, &mut f);
@@ -134,7 +135,7 @@ pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeRepor
         } else {
             expected_accept = request::check(req, &mut f);
         }
-        request::check_negotiation(req, &mut f);
+        offers = Some(request::check_negotiation(req, &mut f));
     }
     let request_findings = findings.len();
     let mut negotiated = pair::Negotiated::default();
@@ -144,7 +145,7 @@ pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeRepor
         let success = if h2 { h2::check_response(res, &mut f) } else { response::check(res, &mut f) };
         if success {
             let extensions = response::check_negotiation(res, &mut f);
-            negotiated = pair::check(request.as_ref(), res, extensions, expected_accept.as_deref(), &mut f);
+            negotiated = pair::check(offers.as_ref(), res, extensions, expected_accept.as_deref(), &mut f);
         } else if !h2 {
             pair::check_refusal(request.as_ref(), res, &mut f);
         }

@@ -3,7 +3,7 @@
 
 use super::{Rule, deflate, response::Selection};
 use crate::head::Head;
-use crate::headers::{self, Extension};
+use crate::headers::Extension;
 use crate::report::{Findings, Severity};
 
 pub const ACCEPT_MISMATCH: Rule = Rule::new(
@@ -56,6 +56,13 @@ pub const EXTENSIONS_NOT_OFFERED: Rule = Rule::new(
     "Only answer with extensions from the request's Sec-WebSocket-Extensions.",
 );
 
+/// What the request offered: subprotocols and extensions (well-formed ones).
+#[derive(Debug, Default)]
+pub(crate) struct Offers<'h> {
+    pub protocols: Vec<&'h str>,
+    pub extensions: Vec<Extension<'h>>,
+}
+
 /// What the response settled.
 #[derive(Debug, Default)]
 pub struct Negotiated {
@@ -65,7 +72,7 @@ pub struct Negotiated {
 
 /// A successful response against its request (when known).
 pub(crate) fn check(
-    request: Option<&Head<'_>>,
+    offers: Option<&Offers<'_>>,
     res: &Head<'_>,
     (protocol, accepted): Selection<'_>,
     expected_accept: Option<&str>,
@@ -82,17 +89,14 @@ pub(crate) fn check(
             Some(&accept.value),
         );
     }
-    let Some(req) = request else {
+    let Some(offers) = offers else {
         // Without the request, nothing can be compared.
         negotiated.protocol = protocol.map(|p| p.as_str().to_string());
         negotiated.extensions = accepted.iter().map(|(e, _)| e.text.to_string()).collect();
         return negotiated;
     };
     // RFC 6455 §4.1 client item 6: the selected subprotocol was offered.
-    let offered: Vec<&str> = req
-        .headers_named("sec-websocket-protocol")
-        .flat_map(|h| headers::parse_protocol_list(h.value.as_str()).filter_map(Result::ok))
-        .collect();
+    let offered = &offers.protocols;
     match protocol {
         Some(p) if offered.contains(&p.as_str()) => {
             negotiated.protocol = Some(p.as_str().to_string());
@@ -114,15 +118,8 @@ pub(crate) fn check(
         None => {}
     }
     // RFC 6455 §4.1 client item 5: only offered extensions.
-    let offers: Vec<Extension<'_>> = req
-        .headers_named("sec-websocket-extensions")
-        .filter_map(|h| headers::parse_extension_list(h.value.as_str()).ok())
-        .flatten()
-        .collect();
     for (ext, field) in &accepted {
-        let same: Vec<Extension<'_>> =
-            offers.iter().filter(|o| o.name.eq_ignore_ascii_case(ext.name)).cloned().collect();
-        if same.is_empty() {
+        if !offers.extensions.iter().any(|o| o.name.eq_ignore_ascii_case(ext.name)) {
             f.fire_at(
                 &EXTENSIONS_NOT_OFFERED,
                 EXTENSIONS_NOT_OFFERED.severity,
@@ -132,7 +129,7 @@ pub(crate) fn check(
             continue;
         }
         if ext.name.eq_ignore_ascii_case(deflate::NAME) {
-            deflate::check_response_against_offers(ext, field, &offers, f);
+            deflate::check_response_against_offers(ext, field, &offers.extensions, f);
         }
         negotiated.extensions.push(ext.text.to_string());
     }

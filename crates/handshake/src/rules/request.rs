@@ -1,7 +1,7 @@
 //! The client's opening handshake (RFC 6455 §4.1, read by the server per
 //! §4.2.1), and the HTTP rules it rests on (RFC 9110, RFC 9112).
 
-use super::{Rule, deflate};
+use super::{Rule, deflate, pair::Offers};
 use crate::accept::{self, KeyProblem};
 use crate::head::{Field, Head};
 use crate::headers::{self, GrammarError};
@@ -409,7 +409,7 @@ pub(crate) fn valid_host(host: &str) -> bool {
 
 /// Checks that apply to HTTP/1.1 and HTTP/2 requests alike: version, origin,
 /// subprotocols and extensions.
-pub(crate) fn check_negotiation(req: &Head<'_>, f: &mut Findings<'_>) {
+pub(crate) fn check_negotiation<'h>(req: &'h Head<'h>, f: &mut Findings<'_>) -> Offers<'h> {
     // RFC 6455 §4.2.1 item 6 and §11.3.5: one Sec-WebSocket-Version, 13.
     let mut versions = req.headers_named("sec-websocket-version");
     match (versions.next(), versions.next()) {
@@ -469,6 +469,7 @@ pub(crate) fn check_negotiation(req: &Head<'_>, f: &mut Findings<'_>) {
         }
     }
     // RFC 6455 §9.1: the extension-list grammar; RFC 7692 §7 for the offers.
+    let mut extensions = Vec::new();
     for h in req.headers_named("sec-websocket-extensions") {
         match headers::parse_extension_list(h.value.as_str()) {
             Err(e) => f.fire_at(
@@ -481,7 +482,9 @@ pub(crate) fn check_negotiation(req: &Head<'_>, f: &mut Findings<'_>) {
                 for ext in list.iter().filter(|e| e.name.eq_ignore_ascii_case(deflate::NAME)) {
                     deflate::check_params(ext, &h.value, true, f);
                 }
+                extensions.extend(list);
             }
         }
     }
+    Offers { protocols: offered, extensions }
 }

@@ -101,12 +101,55 @@ const KNOWN_NAMES: [&str; 24] = [
     ":protocol",
 ];
 
+/// Which of [`KNOWN_NAMES`] take a single value and have no rule of their
+/// own for repeats (RFC 9110 §5.3).
+const SINGLETON: [bool; KNOWN_NAMES.len()] = {
+    let mut t = [false; KNOWN_NAMES.len()];
+    let mut i = 8;
+    while i <= 18 {
+        // origin, content-length, content-type .. location; not
+        // transfer-encoding (10) or allow (11), which are lists.
+        t[i] = i != 10 && i != 11;
+        i += 1;
+    }
+    t
+};
+
 impl Known {
     pub(crate) fn of(name: &str) -> Known {
-        KNOWN_NAMES
+        // Only names of the same length can match: a few candidates at most.
+        let candidates: &[u8] = match name.len() {
+            2 => &[21],
+            4 => &[0, 16],
+            5 => &[11],
+            6 => &[8, 17],
+            7 => &[1, 15, 22],
+            8 => &[18],
+            9 => &[23],
+            10 => &[2, 14, 19],
+            12 => &[12],
+            13 => &[13],
+            14 => &[9],
+            16 => &[20],
+            17 => &[3, 10],
+            20 => &[4],
+            21 => &[5],
+            22 => &[6],
+            24 => &[7],
+            _ => &[],
+        };
+        candidates
             .iter()
-            .position(|k| k.len() == name.len() && k.eq_ignore_ascii_case(name))
-            .map_or(Known::Other, |i| Known::Name(i as u8))
+            .find(|&&i| KNOWN_NAMES[usize::from(i)].eq_ignore_ascii_case(name))
+            .map_or(Known::Other, |&i| Known::Name(i))
+    }
+
+    /// The index of a known name, for per-head tables.
+    pub(crate) fn index(self) -> Option<usize> {
+        match self {
+            Known::Other => None,
+            Known::Name(i) => Some(usize::from(i)),
+        }
     }
 }
 
@@ -302,6 +345,25 @@ impl<'a> Head<'a> {
         self.headers_named(name).next()
     }
 
+    /// The second occurrence of each singleton field that is repeated
+    /// (RFC 9110 §5.3: Origin, Content-Length, Content-Type, Authorization,
+    /// User-Agent, Referer, Date, Server, Location). One pass over the fields.
+    pub(crate) fn repeated_singletons<'h>(&'h self) -> Vec<&'h Header<'a>> {
+        let mut seen = [0u8; KNOWN_NAMES.len()];
+        let mut repeated = Vec::new();
+        for h in &self.headers {
+            if let Some(i) = h.known.index()
+                && SINGLETON[i]
+            {
+                seen[i] = seen[i].saturating_add(1);
+                if seen[i] == 2 {
+                    repeated.push(h);
+                }
+            }
+        }
+        repeated
+    }
+
     /// Every field called `name` (ASCII case-insensitive), in order.
     pub fn headers_named<'h>(&'h self, name: &str) -> impl Iterator<Item = &'h Header<'a>> {
         self.headers.iter().filter(move |h| h.name.text.eq_ignore_ascii_case(name))
@@ -467,6 +529,8 @@ pub enum Ending {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line<'a> {
     pub bytes: Cow<'a, [u8]>,
+    /// The same bytes as text, when known to be UTF-8 (a fast path).
+    pub text: Option<&'a str>,
     pub offset: usize,
     /// 1-based.
     pub number: usize,
@@ -482,6 +546,13 @@ impl<'a> Line<'a> {
     pub fn field(&self, start: usize, end: usize) -> Field<'a> {
         let end = end.min(self.bytes.len());
         let start = start.min(end);
+        if let Some(text) = self.text.and_then(|t| t.get(start..end)) {
+            return Field {
+                text: Cow::Borrowed(text),
+                span: (self.offset + start, self.offset + end),
+                line: self.number,
+            };
+        }
         match &self.bytes {
             Cow::Borrowed(b) => Field::from_bytes(&b[start..end], self.offset + start, self.number),
             Cow::Owned(v) => Field {
@@ -495,13 +566,21 @@ impl<'a> Line<'a> {
 
 /// The lines of `input` from `offset`, numbered from `number`.
 pub fn lines(input: &[u8], offset: usize, number: usize) -> Lines<'_> {
-    Lines { input, offset, number }
+    Lines { input, text: None, offset, number }
+}
+
+/// [`lines`] of text already known to be UTF-8: fields borrow it without
+/// validating each piece again.
+pub fn lines_str(text: &str, offset: usize, number: usize) -> Lines<'_> {
+    Lines { input: text.as_bytes(), text: Some(text), offset, number }
 }
 
 /// Iterator over lines; see [`lines`].
 #[derive(Debug, Clone)]
 pub struct Lines<'a> {
     input: &'a [u8],
+    /// `input` as text, when it is UTF-8.
+    text: Option<&'a str>,
     offset: usize,
     number: usize,
 }
@@ -528,7 +607,9 @@ impl<'a> Iterator for Lines<'a> {
             Some(nl) => (&rest[..nl], Ending::Lf, nl + 1),
             None => (rest, Ending::Eof, rest.len()),
         };
-        let line = Line { bytes: Cow::Borrowed(bytes), offset: self.offset, number: self.number, ending };
+        let text = self.text.and_then(|t| t.get(self.offset..self.offset + bytes.len()));
+        let line =
+            Line { bytes: Cow::Borrowed(bytes), text, offset: self.offset, number: self.number, ending };
         self.offset += consumed;
         self.number += 1;
         Some(line)
@@ -587,7 +668,11 @@ pub fn parse_start_line(bytes: &[u8]) -> Option<StartLine> {
 /// after it is. Leading blank lines are skipped. `None` when only blank lines
 /// remain.
 pub fn parse_head(input: &[u8], offset: usize, number: usize) -> Option<(Head<'_>, usize, usize)> {
-    let mut lines = lines(input, offset, number);
+    parse_head_from(lines(input, offset, number))
+}
+
+/// [`parse_head`] over the given lines.
+pub fn parse_head_from(mut lines: Lines<'_>) -> Option<(Head<'_>, usize, usize)> {
     let mut head: Option<Head<'_>> = None;
     let mut reading = true;
     for line in lines.by_ref() {
@@ -659,6 +744,32 @@ mod tests {
         );
         assert_eq!(head.header("x-folded"), Some("one two"));
         assert_eq!(head.header("host"), Some("a"));
+    }
+
+    #[test]
+    fn known_names_by_length() {
+        for (i, name) in KNOWN_NAMES.iter().enumerate() {
+            assert_eq!(Known::of(name), Known::Name(i as u8), "{name}");
+            assert_eq!(Known::of(&name.to_ascii_uppercase()), Known::Name(i as u8));
+        }
+        assert_eq!(Known::of("x-host"), Known::Other);
+        let singletons: Vec<&str> =
+            (0..KNOWN_NAMES.len()).filter(|&i| SINGLETON[i]).map(|i| KNOWN_NAMES[i]).collect();
+        assert_eq!(
+            singletons,
+            [
+                "origin",
+                "content-length",
+                "content-type",
+                "authorization",
+                "user-agent",
+                "referer",
+                "date",
+                "server",
+                "location"
+            ]
+        );
+        assert_eq!(Known::of(""), Known::Other);
     }
 
     #[test]

@@ -74,7 +74,7 @@ impl<'a> Pending<'a> {
             [(_, one)] => Cow::Borrowed(*one),
             many => Cow::Owned(many.iter().flat_map(|p| p.1.iter().copied()).collect()),
         };
-        Line { bytes, offset, number: self.number, ending: Ending::Crlf }
+        Line { bytes, text: None, offset, number: self.number, ending: Ending::Crlf }
     }
 }
 
@@ -137,6 +137,7 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
             kind,
             Line {
                 bytes: Cow::Borrowed(text),
+                text: None,
                 offset: line.offset + skip,
                 number: line.number,
                 ending: Ending::Crlf,

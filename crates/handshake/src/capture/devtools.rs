@@ -154,6 +154,7 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
             continue;
         }
         block.lines.push(Item::Line(Line {
+            text: None,
             bytes: match &line.bytes {
                 Cow::Borrowed(x) => Cow::Borrowed(&x[lead..]),
                 Cow::Owned(x) => Cow::Owned(x[lead..].to_vec()),

@@ -8,11 +8,17 @@ use crate::head::{self, Field};
 /// next start line kept as that head's body.
 pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
     let mut exchanges = Vec::new();
+    // Validate UTF-8 once; fields then borrow the text directly.
+    let text = std::str::from_utf8(input).ok();
+    let lines_at = |offset, number| match text {
+        Some(t) => head::lines_str(t, offset, number),
+        None => head::lines(input, offset, number),
+    };
     let (mut offset, mut number) = (0, 1);
-    while let Some((mut h, next, next_number)) = head::parse_head(input, offset, number) {
+    while let Some((mut h, next, next_number)) = head::parse_head_from(lines_at(offset, number)) {
         // The body runs to the next start line (or the end).
         let mut body_end = next;
-        let mut lines = head::lines(input, next, next_number);
+        let mut lines = lines_at(next, next_number);
         let mut resume = (input.len(), 0);
         let mut first_body_line = None;
         for line in lines.by_ref() {

@@ -69,20 +69,6 @@ pub const TOO_LARGE: Rule = Rule::new(
 )
 .refused(431, 431, 400, 431);
 
-/// Header fields that take a single value (RFC 9110 §5.3), other than those
-/// with a rule of their own (Host, Sec-WebSocket-Key, -Accept, -Version).
-const SINGLETONS: &[&str] = &[
-    "origin",
-    "content-length",
-    "content-type",
-    "authorization",
-    "user-agent",
-    "referer",
-    "date",
-    "server",
-    "location",
-];
-
 /// Check the framing of one head.
 pub(crate) fn check(head: &Head<'_>, format: Format, f: &mut Findings<'_>) {
     let bare_lf = head.problems.iter().filter(|p| p.kind == HeadProblemKind::BareLf).count();
@@ -149,13 +135,11 @@ pub(crate) fn check(head: &Head<'_>, format: Format, f: &mut Findings<'_>) {
         }
     }
     // RFC 9110 §5.3: a singleton field must not be repeated.
-    for name in SINGLETONS {
-        if let Some(second) = head.headers_named(name).nth(1) {
-            f.fire(
-                &HEADER_DUPLICATE,
-                format!("{} appears more than once", second.name.as_str()),
-                Some(&second.name),
-            );
-        }
+    for second in head.repeated_singletons() {
+        f.fire(
+            &HEADER_DUPLICATE,
+            format!("{} appears more than once", second.name.as_str()),
+            Some(&second.name),
+        );
     }
 }

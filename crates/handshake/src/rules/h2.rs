@@ -129,14 +129,12 @@ pub(crate) fn check_response(res: &Head<'_>, f: &mut Findings<'_>) -> bool {
     match res.status() {
         Some(200..=299) => true,
         Some(code) => {
-            f.fire(
-                &STATUS,
-                format!(
-                    ":status is {code}: {}",
-                    super::response::status_message(code, None).split_once(": ").map_or("", |(_, m)| m)
-                ),
-                res.status.as_ref(),
-            );
+            let meaning = if code == 101 {
+                "101 does not exist in HTTP/2 or HTTP/3; success is 200".to_string()
+            } else {
+                super::response::status_message(code, None)
+            };
+            f.fire(&STATUS, format!(":status is {meaning}"), res.status.as_ref());
             false
         }
         None => {

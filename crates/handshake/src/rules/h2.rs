@@ -130,7 +130,7 @@ pub(crate) fn check_response(res: &Head<'_>, f: &mut Findings<'_>) -> bool {
         Some(200..=299) => true,
         Some(code) => {
             let meaning = if code == 101 {
-                "101 does not exist in HTTP/2 or HTTP/3; success is 200".to_string()
+                "101, which does not exist in HTTP/2 or HTTP/3 (success is 200)".to_string()
             } else {
                 super::response::status_message(code, None)
             };

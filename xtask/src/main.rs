@@ -25,6 +25,7 @@ commands:
                             the lab server at ws://127.0.0.1:9001
   test                      fmt, clippy, every crate's tests, the release build and the
                             browser and peer tests; ends with one summary line
+  e2e [FILE...]             only the release build and the browser and peer tests
   dist [--public-url /p/]   the release site in dist/ (GitHub Pages under a sub-path)
   bench                     speed and size figures, printed (nothing is asserted)
   fuzz [SECONDS]            run the core's cargo-fuzz target for a bounded time (default 60)
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(setup::Needs::ALL).map(|_| ()),
         Some("serve") => serve::run(),
         Some("test") => test::run(),
+        Some("e2e") => test::run_e2e(&args[1..]),
         Some("dist") => dist::run_cli(&args[1..]),
         Some("bench") => bench::run(),
         Some("fuzz") => fuzz(&args[1..]),

@@ -76,6 +76,22 @@ fn checks(toolchain: crate::wasm::Toolchain, counts: &mut Counts) -> Result {
         return Err("host tests failed".into());
     }
 
+    browser_tests(toolchain, counts, &["e2e/"])
+}
+
+/// `cargo xtask e2e [PATH...]`: only the release build and the browser and peer tests
+/// (all of e2e/, or the files named), for a quick loop while working on the page.
+pub fn run_e2e(paths: &[String]) -> Result {
+    let toolchain = setup::run(Needs::ALL)?;
+    let mut counts = Counts::default();
+    let paths: Vec<&str> =
+        if paths.is_empty() { vec!["e2e/"] } else { paths.iter().map(String::as_str).collect() };
+    let outcome = browser_tests(toolchain, &mut counts, &paths);
+    println!("summary: {} passed, {} failed, {} skipped", counts.passed, counts.failed, counts.skipped);
+    outcome
+}
+
+fn browser_tests(toolchain: crate::wasm::Toolchain, counts: &mut Counts, paths: &[&str]) -> Result {
     let site = target_dir().join("e2e-site");
     dist::build(toolchain, &root(), SITE_PREFIX, &site)?;
     proc::run(proc::cmd("cargo").args(["build", "--quiet", "-p", "handshake-lab", "-p", "handshake-cli"]))?;
@@ -87,7 +103,8 @@ fn checks(toolchain: crate::wasm::Toolchain, counts: &mut Counts) -> Result {
 
     let bin = target_dir().join("debug");
     let mut node = proc::cmd("node");
-    node.args(["--test", "--test-reporter=spec", "--test-concurrency=1", "e2e/"])
+    node.args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+        .args(paths)
         .env("APP_URL", format!("{app_origin}{SITE_PREFIX}"))
         .env("LAB_URL", &lab_url)
         .env("LAB_BIN", bin.join("handshake-lab"))

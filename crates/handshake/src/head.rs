@@ -404,6 +404,12 @@ impl<'a> Head<'a> {
 
     /// Add a field already charged against [`MAX_HEAD_BYTES`].
     fn insert_header(&mut self, name: Field<'a>, value: Field<'a>, span: Span) {
+        self.insert_header_checked(name, value, span, false);
+    }
+
+    /// [`Head::insert_header`]; `name_is_token` when the caller has already
+    /// seen that the name is a token.
+    fn insert_header_checked(&mut self, name: Field<'a>, value: Field<'a>, span: Span, name_is_token: bool) {
         let line = name.line;
         if self.headers.len() >= MAX_HEADERS {
             if !self.truncated() {
@@ -413,8 +419,7 @@ impl<'a> Head<'a> {
         }
         // RFC 9110 §5.1: field-name = token.
         // An HTTP/2 pseudo-header (`:path`) is a token after the colon.
-        let bare_name = name.text.strip_prefix(':').unwrap_or(&name.text);
-        if !is_token(bare_name) {
+        if !name_is_token && !is_token(name.text.strip_prefix(':').unwrap_or(&name.text)) {
             self.problem(HeadProblemKind::FieldName, line, name.span);
         }
         // RFC 9110 §5.5: CR, LF and NUL are invalid in a value; other controls
@@ -469,6 +474,17 @@ impl<'a> Head<'a> {
                 }
                 return true;
             }
+        }
+        // The common case in one scan: a token name right before the colon
+        // (no whitespace before it, nothing to trim, no need to check again).
+        let token_len = bytes.iter().position(|&b| !is_tchar(b)).unwrap_or(bytes.len());
+        if token_len > 0 && bytes.get(token_len) == Some(&b':') {
+            let (lead, value) = trim_ows(&bytes[token_len + 1..]);
+            let value_start = token_len + 1 + lead;
+            let name = line.field(0, token_len);
+            let value = line.field(value_start, value_start + value.len());
+            self.insert_header_checked(name, value, span, true);
+            return !self.truncated();
         }
         // An HTTP/2 pseudo-header line (`:method: GET`) keeps its leading colon.
         let search_from = usize::from(bytes.first() == Some(&b':'));

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::head::{is_tchar, is_token};
+use crate::head::{find_byte, is_tchar, is_token};
 
 /// Where and why a value does not fit its grammar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,37 @@ fn is_ows(b: u8) -> bool {
 /// (outside quoted strings), trimmed of OWS, empty elements skipped as
 /// recipients must. Yields each element with its offset in the value.
 pub fn list_elements(value: &str) -> ListElements<'_> {
-    ListElements { value, pos: 0 }
+    ListElements { value, pos: 0, has_quote: find_byte(value.as_bytes(), b'"').is_some() }
+}
+
+/// Where the element (or parameter) starting at `start` ends: the first
+/// `separator` outside a quoted string, or the end. Without any `"` in the
+/// bytes there is no quoted string, so a word-at-a-time search does.
+fn element_end(bytes: &[u8], start: usize, separator: u8, has_quote: bool) -> usize {
+    if !has_quote {
+        return find_byte(&bytes[start..], separator).map_or(bytes.len(), |p| start + p);
+    }
+    let mut i = start;
+    let mut quoted = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => quoted = !quoted,
+            b'\\' if quoted => i += 1,
+            b if b == separator && !quoted => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    i.min(bytes.len())
+}
+
+/// `bytes` without leading and trailing space and tab: (leading count, rest).
+fn trim_ows(s: &str) -> (usize, &str) {
+    let bytes = s.as_bytes();
+    let lead = bytes.iter().take_while(|&&b| is_ows(b)).count();
+    let trail = bytes[lead..].iter().rev().take_while(|&&b| is_ows(b)).count();
+    // Space and tab are ASCII, so these are character boundaries.
+    (lead, &s[lead..s.len() - trail])
 }
 
 /// Iterator; see [`list_elements`].
@@ -37,6 +67,8 @@ pub fn list_elements(value: &str) -> ListElements<'_> {
 pub struct ListElements<'a> {
     value: &'a str,
     pos: usize,
+    /// Whether `value` has a `"` at all (otherwise no quoted strings).
+    has_quote: bool,
 }
 
 impl<'a> Iterator for ListElements<'a> {
@@ -49,18 +81,7 @@ impl<'a> Iterator for ListElements<'a> {
                 return None;
             }
             let start = self.pos;
-            let mut i = start;
-            let mut quoted = false;
-            while i < bytes.len() {
-                match bytes[i] {
-                    b'"' => quoted = !quoted,
-                    b'\\' if quoted => i += 1,
-                    b',' if !quoted => break,
-                    _ => {}
-                }
-                i += 1;
-            }
-            let end = i.min(bytes.len());
+            let end = element_end(bytes, start, b',', self.has_quote);
             self.pos = end + 1;
             let raw = &bytes[start..end];
             let lead = raw.iter().take_while(|&&b| is_ows(b)).count();
@@ -179,8 +200,9 @@ fn unquote(s: &str) -> Option<Cow<'_, str>> {
 /// value must be a token once unescaped.
 pub fn parse_extension_list(value: &str) -> Result<Vec<Extension<'_>>, GrammarError> {
     let mut extensions = Vec::new();
+    let has_quote = find_byte(value.as_bytes(), b'"').is_some();
     for (offset, text) in list_elements(value) {
-        let mut parts = split_params(text);
+        let mut parts = split_params(text, has_quote);
         let (name_at, name) = parts.next().unwrap_or((0, ""));
         if !is_token(name) {
             return Err(GrammarError { offset: offset + name_at, expected: "an extension name token" });
@@ -188,8 +210,14 @@ pub fn parse_extension_list(value: &str) -> Result<Vec<Extension<'_>>, GrammarEr
         let mut params = Vec::new();
         for (at, part) in parts {
             let at = offset + at;
-            let (pname, pvalue) = match part.split_once('=') {
-                Some((n, v)) => (n.trim_end_matches([' ', '\t']), Some(v.trim_start_matches([' ', '\t']))),
+            let (pname, pvalue) = match find_byte(part.as_bytes(), b'=') {
+                // `=` is ASCII: both sides are on character boundaries.
+                Some(eq) => {
+                    let (n, v) = (&part[..eq], &part[eq + 1..]);
+                    let n_len = n.bytes().rposition(|b| !is_ows(b)).map_or(0, |p| p + 1);
+                    let v_lead = v.bytes().take_while(|&b| is_ows(b)).count();
+                    (&n[..n_len], Some(&v[v_lead..]))
+                }
                 None => (part, None),
             };
             if !is_token(pname) {
@@ -223,7 +251,8 @@ pub fn parse_extension_list(value: &str) -> Result<Vec<Extension<'_>>, GrammarEr
 }
 
 /// Split an extension on `;` (outside quotes), trimmed, with offsets.
-fn split_params(text: &str) -> impl Iterator<Item = (usize, &str)> {
+/// `has_quote`: whether the text may contain a `"`.
+fn split_params(text: &str, has_quote: bool) -> impl Iterator<Item = (usize, &str)> {
     let bytes = text.as_bytes();
     let mut pos = 0;
     std::iter::from_fn(move || {
@@ -231,22 +260,10 @@ fn split_params(text: &str) -> impl Iterator<Item = (usize, &str)> {
             return None;
         }
         let start = pos;
-        let mut i = start;
-        let mut quoted = false;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'"' => quoted = !quoted,
-                b'\\' if quoted => i += 1,
-                b';' if !quoted => break,
-                _ => {}
-            }
-            i += 1;
-        }
-        let end = i.min(bytes.len());
+        let end = element_end(bytes, start, b';', has_quote);
         pos = end + 1;
-        let raw = text.get(start..end).unwrap_or("");
-        let lead = raw.len() - raw.trim_start_matches([' ', '\t']).len();
-        Some((start + lead, raw.trim_matches([' ', '\t'])))
+        let (lead, trimmed) = trim_ows(text.get(start..end).unwrap_or(""));
+        Some((start + lead, trimmed))
     })
 }
 
@@ -274,6 +291,30 @@ mod tests {
         assert_eq!(v, [(1, "a"), (6, "b"), (8, "\"c,d\"")]);
         assert_eq!(list_elements("").count(), 0);
         assert_eq!(list_elements(" , ").count(), 0);
+    }
+
+    #[test]
+    fn quote_free_fast_path_agrees() {
+        for text in [
+            "",
+            ",",
+            "a,b",
+            " a ;b; c=1 ,",
+            "x;;y",
+            ";",
+            "a\\,b",
+            "permessage-deflate; client_max_window_bits",
+        ] {
+            for sep in [b',', b';'] {
+                for start in 0..=text.len() {
+                    assert_eq!(
+                        element_end(text.as_bytes(), start, sep, false),
+                        element_end(text.as_bytes(), start, sep, true),
+                        "{text:?} {start}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -254,7 +254,12 @@ pub(crate) fn check(req: &Head<'_>, f: &mut Findings<'_>) -> Option<String> {
         "upgrade",
         &UPGRADE,
         |v| {
-            headers::parse_upgrade(v).find_map(Result::err).map_or(Ok(headers::upgrade_has_websocket(v)), Err)
+            // One pass: the first grammar error, else whether `websocket` is there.
+            let mut websocket = false;
+            for protocol in headers::parse_upgrade(v) {
+                websocket |= matches!(protocol?, (name, None) if name.eq_ignore_ascii_case("websocket"));
+            }
+            Ok(websocket)
         },
         "websocket",
         f,

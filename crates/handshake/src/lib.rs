@@ -11,6 +11,7 @@
 pub mod accept;
 mod base64;
 pub mod capture;
+pub mod close;
 pub mod correct;
 pub mod examples;
 pub mod head;

@@ -144,6 +144,26 @@ impl Known {
             .map_or(Known::Other, |&i| Known::Name(i))
     }
 
+    /// The known name `name` (lowercase), for lookups written in the rules;
+    /// evaluated at compile time (an unknown name does not compile).
+    pub(crate) const fn lower(name: &str) -> Known {
+        let mut i = 0;
+        while i < KNOWN_NAMES.len() {
+            let (a, b) = (KNOWN_NAMES[i].as_bytes(), name.as_bytes());
+            if a.len() == b.len() {
+                let mut j = 0;
+                while j < a.len() && a[j] == b[j] {
+                    j += 1;
+                }
+                if j == a.len() {
+                    return Known::Name(i as u8);
+                }
+            }
+            i += 1;
+        }
+        panic!("not one of KNOWN_NAMES");
+    }
+
     /// The index of a known name, for per-head tables.
     pub(crate) fn index(self) -> Option<usize> {
         match self {
@@ -275,7 +295,18 @@ pub fn is_field_value(value: &[u8]) -> bool {
             return false;
         }
     }
-    !chunks.remainder().iter().any(bad)
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return true;
+    }
+    // The last bytes as one word, padded with a harmless byte.
+    let mut tail = [b'a'; 8];
+    tail[..rest.len()].copy_from_slice(rest);
+    let x = u64::from_le_bytes(tail);
+    let below_space = x.wrapping_sub(LO * 0x20) & !x & HI;
+    let y = x ^ (LO * 0x7f);
+    let del = y.wrapping_sub(LO) & !y & HI;
+    (below_space | del) == 0 || !rest.iter().any(bad)
 }
 
 fn is_ows(b: u8) -> bool {
@@ -336,11 +367,13 @@ impl<'a> Head<'a> {
     }
 
     /// The value of the first field called `name` (ASCII case-insensitive).
+    #[inline]
     pub fn header(&self, name: &str) -> Option<&str> {
         self.header_field(name).map(|h| h.value.as_str())
     }
 
     /// The first field called `name` (ASCII case-insensitive).
+    #[inline]
     pub fn header_field(&self, name: &str) -> Option<&Header<'a>> {
         self.headers_named(name).next()
     }
@@ -364,7 +397,21 @@ impl<'a> Head<'a> {
         repeated
     }
 
+    /// Every field with the known name `known`, in order (a byte compare per
+    /// field: the names were classified when the fields were added).
+    #[inline]
+    pub(crate) fn known_fields<'h>(&'h self, known: Known) -> impl Iterator<Item = &'h Header<'a>> {
+        self.headers.iter().filter(move |h| h.known == known)
+    }
+
+    /// The first field with the known name `known`.
+    #[inline]
+    pub(crate) fn known_field(&self, known: Known) -> Option<&Header<'a>> {
+        self.known_fields(known).next()
+    }
+
     /// Every field called `name` (ASCII case-insensitive), in order.
+    #[inline]
     pub fn headers_named<'h>(&'h self, name: &str) -> impl Iterator<Item = &'h Header<'a>> {
         self.headers.iter().filter(move |h| h.name.text.eq_ignore_ascii_case(name))
     }
@@ -559,6 +606,7 @@ impl<'a> Line<'a> {
     }
 
     /// The field over bytes `start..end` of this line.
+    #[inline]
     pub fn field(&self, start: usize, end: usize) -> Field<'a> {
         let end = end.min(self.bytes.len());
         let start = start.min(end);

@@ -2,6 +2,7 @@
 
 use super::Rule;
 use crate::head::Head;
+use crate::head::Known;
 use crate::report::{Findings, Severity};
 
 pub const METHOD: Rule = Rule::new(
@@ -91,13 +92,13 @@ fn check_connection_specific(head: &Head<'_>, f: &mut Findings<'_>) {
 pub(crate) fn check_request(req: &Head<'_>, f: &mut Findings<'_>) {
     let anchor = req.headers.first().map(|h| &h.name);
     // RFC 8441 §4: ":method" is CONNECT.
-    match req.header_field(":method") {
+    match req.known_field(const { Known::lower(":method") }) {
         Some(m) if m.value.as_str() == "CONNECT" => {}
         Some(m) => f.fire(&METHOD, format!(":method is {}, not CONNECT", m.value.as_str()), Some(&m.value)),
         None => f.fire(&METHOD, ":method is missing", anchor),
     }
     // RFC 8441 §4-§5: ":protocol" is websocket.
-    match req.header_field(":protocol") {
+    match req.known_field(const { Known::lower(":protocol") }) {
         Some(p) if p.value.as_str() == "websocket" => {}
         Some(p) => f.fire(
             &PROTOCOL,
@@ -114,7 +115,7 @@ pub(crate) fn check_request(req: &Head<'_>, f: &mut Findings<'_>) {
     }
     check_connection_specific(req, f);
     // RFC 8441 §5: no Sec-WebSocket-Key.
-    if let Some(k) = req.header_field("sec-websocket-key") {
+    if let Some(k) = req.known_field(const { Known::lower("sec-websocket-key") }) {
         f.fire(&KEY_PRESENT, "Sec-WebSocket-Key is not used over HTTP/2 or HTTP/3", Some(&k.name));
     }
 }
@@ -122,7 +123,7 @@ pub(crate) fn check_request(req: &Head<'_>, f: &mut Findings<'_>) {
 /// The response to an extended CONNECT. Returns whether it is a success.
 pub(crate) fn check_response(res: &Head<'_>, f: &mut Findings<'_>) -> bool {
     check_connection_specific(res, f);
-    if let Some(a) = res.header_field("sec-websocket-accept") {
+    if let Some(a) = res.known_field(const { Known::lower("sec-websocket-accept") }) {
         f.fire(&KEY_PRESENT, "Sec-WebSocket-Accept is not used over HTTP/2 or HTTP/3", Some(&a.name));
     }
     // RFC 8441 §5: a 2xx status code accepts the tunnel.

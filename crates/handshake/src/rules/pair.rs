@@ -3,6 +3,7 @@
 
 use super::{Rule, deflate, response::Selection};
 use crate::head::Head;
+use crate::head::Known;
 use crate::headers::Extension;
 use crate::report::{Findings, Severity};
 
@@ -80,7 +81,8 @@ pub(crate) fn check(
 ) -> Negotiated {
     let mut negotiated = Negotiated::default();
     // RFC 6455 §4.1 client item 4: accept = base64(SHA-1(key + GUID)).
-    if let (Some(expected), Some(accept)) = (expected_accept, res.header_field("sec-websocket-accept"))
+    if let (Some(expected), Some(accept)) =
+        (expected_accept, res.known_field(const { Known::lower("sec-websocket-accept") }))
         && accept.value.as_str() != expected
     {
         f.fire(
@@ -110,11 +112,15 @@ pub(crate) fn check(
             },
             Some(p),
         ),
-        None if !offered.is_empty() && res.header_field("sec-websocket-protocol").is_none() => f.fire(
-            &PROTOCOL_MISSING,
-            format!("the client offered {} and the response selects none", offered.join(", ")),
-            res.start_line.as_ref().or(res.status.as_ref()),
-        ),
+        None if !offered.is_empty()
+            && res.known_field(const { Known::lower("sec-websocket-protocol") }).is_none() =>
+        {
+            f.fire(
+                &PROTOCOL_MISSING,
+                format!("the client offered {} and the response selects none", offered.join(", ")),
+                res.start_line.as_ref().or(res.status.as_ref()),
+            )
+        }
         None => {}
     }
     // RFC 6455 §4.1 client item 5: only offered extensions.
@@ -142,11 +148,14 @@ pub(crate) fn check_refusal(request: Option<&Head<'_>>, res: &Head<'_>, f: &mut 
     let Some(code @ (400 | 426)) = res.status() else {
         return;
     };
-    if res.header_field("sec-websocket-version").is_some() {
+    if res.known_field(const { Known::lower("sec-websocket-version") }).is_some() {
         return;
     }
     let version_refused = match request {
-        Some(req) => req.header("sec-websocket-version") != Some("13"),
+        Some(req) => {
+            req.known_field(const { Known::lower("sec-websocket-version") }).map(|h| h.value.as_str())
+                != Some("13")
+        }
         // Without the request, a 426 is the RFC's version refusal.
         None => code == 426,
     };

@@ -3,6 +3,7 @@
 
 use super::{Rule, deflate, pair::Offers};
 use crate::accept::{self, KeyProblem};
+use crate::head::Known;
 use crate::head::{Field, Head};
 use crate::headers::{self, GrammarError};
 use crate::report::{Findings, Severity};
@@ -234,7 +235,7 @@ pub(crate) fn check(req: &Head<'_>, f: &mut Findings<'_>) -> Option<String> {
         f.fire(&TARGET, problem, Some(target));
     }
     // RFC 9112 §3.2: exactly one valid Host.
-    let mut hosts = req.headers_named("host");
+    let mut hosts = req.known_fields(const { Known::lower("host") });
     match (hosts.next(), hosts.next()) {
         (None, _) => f.fire(&HOST, "Host is missing", anchor(req)),
         (Some(_), Some(second)) => f.fire(&HOST, "Host appears more than once", Some(&second.name)),
@@ -267,7 +268,7 @@ pub(crate) fn check(req: &Head<'_>, f: &mut Findings<'_>) -> Option<String> {
     // RFC 6455 §4.2.1 item 4: a Connection header field including "Upgrade".
     check_list_header(req, "connection", &CONNECTION, headers::parse_connection, "Upgrade", f);
     // RFC 6455 §4.2.1 item 5 and §11.3.1: one key, base64 of 16 bytes.
-    let mut keys = req.headers_named("sec-websocket-key");
+    let mut keys = req.known_fields(const { Known::lower("sec-websocket-key") });
     let key = keys.next();
     if let Some(second) = keys.next() {
         f.fire(&KEY_DUPLICATE, "", Some(&second.name));
@@ -297,9 +298,9 @@ pub(crate) fn check(req: &Head<'_>, f: &mut Findings<'_>) -> Option<String> {
 fn check_body(req: &Head<'_>, f: &mut Findings<'_>) {
     if let Some(body) = &req.body {
         f.fire(&BODY, format!("{} bytes follow the request head", body.span.1 - body.span.0), Some(body));
-    } else if let Some(te) = req.header_field("transfer-encoding") {
+    } else if let Some(te) = req.known_field(const { Known::lower("transfer-encoding") }) {
         f.fire(&BODY, "the request has Transfer-Encoding", Some(&te.name));
-    } else if let Some(cl) = req.header_field("content-length")
+    } else if let Some(cl) = req.known_field(const { Known::lower("content-length") })
         && cl.value.as_str() != "0"
     {
         f.fire(&BODY, format!("the request has Content-Length: {}", cl.value.as_str()), Some(&cl.name));
@@ -317,7 +318,7 @@ fn check_list_header(
 ) {
     let mut found = false;
     let mut last = None;
-    for h in head.headers_named(name) {
+    for h in head.known_fields(Known::of(name)) {
         last = Some(h);
         match contains(h.value.as_str()) {
             Ok(has) => found |= has,
@@ -416,7 +417,7 @@ pub(crate) fn valid_host(host: &str) -> bool {
 /// subprotocols and extensions.
 pub(crate) fn check_negotiation<'h>(req: &'h Head<'h>, f: &mut Findings<'_>) -> Offers<'h> {
     // RFC 6455 §4.2.1 item 6 and §11.3.5: one Sec-WebSocket-Version, 13.
-    let mut versions = req.headers_named("sec-websocket-version");
+    let mut versions = req.known_fields(const { Known::lower("sec-websocket-version") });
     match (versions.next(), versions.next()) {
         (None, _) => f.fire(&VERSION_MISSING, "", anchor(req)),
         (Some(v), second) => {
@@ -441,12 +442,12 @@ pub(crate) fn check_negotiation<'h>(req: &'h Head<'h>, f: &mut Findings<'_>) -> 
         }
     }
     // RFC 6455 §4.1 item 8 and §10.2: browsers send Origin.
-    if req.header_field("origin").is_none() {
+    if req.known_field(const { Known::lower("origin") }).is_none() {
         f.fire(&ORIGIN_MISSING, "", anchor(req));
     }
     // RFC 6455 §4.1 item 10: 1#token, all unique.
     let mut offered: Vec<&str> = Vec::new();
-    'fields: for h in req.headers_named("sec-websocket-protocol") {
+    'fields: for h in req.known_fields(const { Known::lower("sec-websocket-protocol") }) {
         if headers::list_elements(h.value.as_str()).next().is_none() {
             f.fire(&PROTOCOL_SYNTAX, "Sec-WebSocket-Protocol is empty", Some(&h.value));
             continue;
@@ -475,7 +476,7 @@ pub(crate) fn check_negotiation<'h>(req: &'h Head<'h>, f: &mut Findings<'_>) -> 
     }
     // RFC 6455 §9.1: the extension-list grammar; RFC 7692 §7 for the offers.
     let mut extensions = Vec::new();
-    for h in req.headers_named("sec-websocket-extensions") {
+    for h in req.known_fields(const { Known::lower("sec-websocket-extensions") }) {
         match headers::parse_extension_list(h.value.as_str()) {
             Err(e) => f.fire_at(
                 &EXTENSIONS_SYNTAX,

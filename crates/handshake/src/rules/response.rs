@@ -2,6 +2,7 @@
 //! (§4.1), on its own; checks against the request are in `pair`.
 
 use super::{Rule, deflate, request::title};
+use crate::head::Known;
 use crate::head::{Field, Head};
 use crate::headers::{self, Extension};
 use crate::report::{Findings, Severity};
@@ -154,18 +155,18 @@ pub(crate) fn check(res: &Head<'_>, f: &mut Findings<'_>) -> bool {
             // 101, the client handles the response per HTTP procedures."
             f.fire(&STATUS, status_message(code, res.reason()), res.status.as_ref());
             // RFC 9110 §15.5.6: a 405 carries Allow.
-            if code == 405 && res.header_field("allow").is_none() {
+            if code == 405 && res.known_field(const { Known::lower("allow") }).is_none() {
                 f.fire(&ALLOW_405, "", anchor);
             }
             // RFC 9110 §15.5.22: a 426 carries Upgrade.
-            if code == 426 && res.header_field("upgrade").is_none() {
+            if code == 426 && res.known_field(const { Known::lower("upgrade") }).is_none() {
                 f.fire(&UPGRADE, "a 426 response without Upgrade", anchor);
             }
             return false;
         }
     }
     // RFC 6455 §4.1 client item 2: Upgrade is "websocket", case-insensitive.
-    let mut upgrades = res.headers_named("upgrade");
+    let mut upgrades = res.known_fields(const { Known::lower("upgrade") });
     match (upgrades.next(), upgrades.next()) {
         (None, _) => f.fire(&UPGRADE, "Upgrade is missing", anchor),
         (Some(u), None) if u.value.as_str().eq_ignore_ascii_case("websocket") => {}
@@ -174,7 +175,7 @@ pub(crate) fn check(res: &Head<'_>, f: &mut Findings<'_>) -> bool {
         }
     }
     // RFC 6455 §4.1 client item 3: Connection contains the token "Upgrade".
-    let connection: Vec<_> = res.headers_named("connection").collect();
+    let connection: Vec<_> = res.known_fields(const { Known::lower("connection") }).collect();
     if connection.is_empty() {
         f.fire(&CONNECTION, "Connection is missing", anchor);
     } else if !connection.iter().any(|c| headers::parse_connection(c.value.as_str()) == Ok(true)) {
@@ -185,15 +186,18 @@ pub(crate) fn check(res: &Head<'_>, f: &mut Findings<'_>) -> bool {
         );
     }
     // RFC 6455 §4.1 client item 4 and §11.3.3: one Sec-WebSocket-Accept.
-    let mut accepts = res.headers_named("sec-websocket-accept");
+    let mut accepts = res.known_fields(const { Known::lower("sec-websocket-accept") });
     match (accepts.next(), accepts.next()) {
         (None, _) => f.fire(&ACCEPT_MISSING, "", anchor),
         (Some(_), Some(second)) => f.fire(&ACCEPT_DUPLICATE, "", Some(&second.name)),
         _ => {}
     }
     // RFC 9110 §8.6, RFC 9112 §6.1: no Content-Length or Transfer-Encoding in 1xx.
-    for name in ["content-length", "transfer-encoding"] {
-        if let Some(h) = res.header_field(name) {
+    for (name, known) in [
+        ("content-length", const { Known::lower("content-length") }),
+        ("transfer-encoding", const { Known::lower("transfer-encoding") }),
+    ] {
+        if let Some(h) = res.known_field(known) {
             f.fire(&BODY_101, format!("the 101 has {}", title(name)), Some(&h.name));
         }
     }
@@ -208,7 +212,7 @@ pub(crate) type Selection<'h> = (Option<&'h Field<'h>>, Vec<(Extension<'h>, &'h 
 /// on their own.
 pub(crate) fn check_negotiation<'h>(res: &'h Head<'h>, f: &mut Findings<'_>) -> Selection<'h> {
     // RFC 6455 §4.2.2 step 5.4 and §11.3.4: at most one field, one token.
-    let mut protocols = res.headers_named("sec-websocket-protocol");
+    let mut protocols = res.known_fields(const { Known::lower("sec-websocket-protocol") });
     let protocol = match (protocols.next(), protocols.next()) {
         (None, _) => None,
         (Some(_), Some(second)) => {
@@ -234,7 +238,7 @@ pub(crate) fn check_negotiation<'h>(res: &'h Head<'h>, f: &mut Findings<'_>) -> 
     // RFC 6455 §9.1: grammar; RFC 7692 §7: parameters and a single
     // permessage-deflate.
     let mut accepted = Vec::new();
-    for h in res.headers_named("sec-websocket-extensions") {
+    for h in res.known_fields(const { Known::lower("sec-websocket-extensions") }) {
         match headers::parse_extension_list(h.value.as_str()) {
             Err(e) => {
                 let at = (h.value.span.0 + e.offset).min(h.value.span.1);

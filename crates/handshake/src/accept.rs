@@ -14,7 +14,7 @@ pub const KEY_DECODED_LEN: usize = 16;
 /// over the key's bytes with surrounding whitespace trimmed (RFC 6455 §4.2.2;
 /// the key is not decoded, so a malformed key still has an accept value).
 pub fn accept(key: &str) -> String {
-    base64::encode(&sha1(key.trim()))
+    base64::encode_20(&sha1(key.trim()))
 }
 
 fn sha1(trimmed_key: &str) -> [u8; 20] {
@@ -102,10 +102,25 @@ impl KeyProblem {
     }
 }
 
+/// Whether `key` is 22 base64 characters, the last with its 4 unused bits
+/// zero, and `==`: the canonical spelling of 16 bytes (what every browser
+/// sends), which [`judge_key`] would find nothing wrong with.
+fn is_canonical_key(key: &[u8]) -> bool {
+    let [body @ .., last, b'=', b'='] = key else {
+        return false;
+    };
+    body.len() == 21
+        && body.iter().all(|&b| base64::value(b).is_some())
+        && base64::value(*last).is_some_and(|v| v & 0x0f == 0)
+}
+
 /// Judge a key: base64 alphabet, canonical padding, decoded length 16, no inner
 /// whitespace. An empty list means the key is good.
 pub fn judge_key(key: &str) -> Vec<KeyProblem> {
     let key = key.trim();
+    if is_canonical_key(key.as_bytes()) {
+        return Vec::new();
+    }
     let mut problems = Vec::new();
     if key.is_empty() {
         problems.push(KeyProblem::Empty);
@@ -182,6 +197,23 @@ mod tests {
             [KeyProblem::NonCanonical { canonical: "AQIDBAUGBwgJCgsMDQ4PEA==".into() }]
         );
         assert!(judge_key("AQIDBAUGBwgJCgsMDQ4PEA==").is_empty());
+    }
+
+    #[test]
+    fn canonical_fast_path_agrees_with_decoder() {
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=! ";
+        let mut key = *b"x3JJHMbDL1EzLkh9GBhXDw==";
+        for at in [0, 10, 20, 21, 22, 23] {
+            for &c in alphabet {
+                key[at] = c;
+                let decoded = base64::decode(&key);
+                let clean = decoded.errors.is_empty() && decoded.bytes.len() == KEY_DECODED_LEN;
+                assert_eq!(is_canonical_key(&key), clean, "{}", String::from_utf8_lossy(&key));
+            }
+            key = *b"x3JJHMbDL1EzLkh9GBhXDw==";
+        }
+        assert!(!is_canonical_key(b"x3JJHMbDL1EzLkh9GBhXDw="));
+        assert!(!is_canonical_key(b""));
     }
 
     #[test]

@@ -488,7 +488,11 @@ pub(crate) fn check_negotiation<'h>(req: &'h Head<'h>, f: &mut Findings<'_>) -> 
                 for ext in list.iter().filter(|e| e.name.eq_ignore_ascii_case(deflate::NAME)) {
                     deflate::check_params(ext, &h.value, true, f);
                 }
-                extensions.extend(list);
+                if extensions.is_empty() {
+                    extensions = list;
+                } else {
+                    extensions.extend(list);
+                }
             }
         }
     }

@@ -35,24 +35,36 @@ export async function closeBrowser() {
   browser = undefined;
 }
 
+/** Resolves once the app has mounted (main.rs marks the root element). */
+export async function waitForApp(page) {
+  await page.locator('html[data-ready]').waitFor({ state: 'attached', timeout: 15000 });
+}
+
 /**
  * A test that opens the app at `APP_URL + path` in a fresh page, waits for it to
- * mount, runs `body({ page, problems })`, and then fails if the page logged any error.
+ * mount, runs `body({ page, problems, context })`, and then fails if the page
+ * logged any error. `contextOptions` go to `browser.newContext` (colour scheme,
+ * permissions...). `allowConsoleErrors`: regular expressions for console errors
+ * the browser itself logs on purpose in this test (a failed WebSocket handshake, a
+ * probe of an absent server), matched against `text (url)`; keep each one narrow.
+ * Page errors are never allowed.
  */
-export function appTest(name, body, { path = '', viewport } = {}) {
+export function appTest(name, body, { path = '', viewport, contextOptions = {}, allowConsoleErrors = [] } = {}) {
   test(name, async () => {
     const b = await launchBrowser();
-    const context = await b.newContext(viewport ? { viewport } : {});
+    const context = await b.newContext({ ...(viewport ? { viewport } : {}), ...contextOptions });
     const page = await context.newPage();
     const problems = [];
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+      if (m.type() !== 'error') return;
+      const seen = `${m.text()} (${m.location().url})`;
+      if (!allowConsoleErrors.some((allowed) => allowed.test(seen))) problems.push(`console error: ${seen}`);
     });
     try {
       await page.goto(APP_URL + path);
-      await page.getByLabel('Sec-WebSocket-Key').waitFor({ timeout: 15000 });
-      await body({ page, problems });
+      await waitForApp(page);
+      await body({ page, problems, context });
       assert.deepEqual(problems, [], 'the page logged errors');
     } finally {
       await context.close();

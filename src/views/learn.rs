@@ -1,0 +1,861 @@
+//! The explainer: what `101 Switching Protocols` means, the exchange byte by
+//! byte, the headers, the tester's checklist, failures and their status codes,
+//! how to simulate an upgrade, HTTP/2 and HTTP/3, close codes, and the rule
+//! catalogue. Rule texts, examples and accept values come from the core.
+
+use handshake::Severity;
+use handshake::accept;
+use handshake::rules::CATALOGUE;
+use leptos::prelude::*;
+
+use crate::analysis::reason;
+use crate::components::CopyButton;
+use crate::dom;
+use crate::simulate;
+use crate::state::{AppState, RFC_KEY};
+
+/// The sections, in page order: (id, title).
+const SECTIONS: &[(&str, &str)] = &[
+    ("why", "Why HTTP switches protocols"),
+    ("exchange", "The exchange, step by step"),
+    ("headers", "The Sec-WebSocket headers"),
+    ("checklist", "A tester's checklist"),
+    ("failures", "Failures and their status codes"),
+    ("simulate", "Simulate an upgrade"),
+    ("h2", "HTTP/2 and HTTP/3"),
+    ("close-codes", "Close codes"),
+    ("rules", "Every rule the linter checks"),
+];
+
+/// Links to rules of the catalogue, by id (a host test holds every id used on
+/// this page to the catalogue).
+#[component]
+fn RuleLinks(
+    /// Rule ids, as in `handshake::rules::CATALOGUE`.
+    ids: &'static [&'static str],
+) -> impl IntoView {
+    view! {
+        <span class="rule-links">
+            {ids
+                .iter()
+                .map(|id| {
+                    view! {
+                        <a href=format!("#/learn?at=rule-{id}")>
+                            <code>{*id}</code>
+                        </a>
+                        " "
+                    }
+                })
+                .collect_view()}
+        </span>
+    }
+}
+
+/// A link that opens an example in the linter.
+#[component]
+fn ExampleLink(
+    /// The example's id in `handshake::examples::EXAMPLES`.
+    id: &'static str,
+) -> impl IntoView {
+    let title = handshake::examples::example(id).map_or(id, |e| e.title);
+    view! { <a href=format!("#/lint?ex={id}")>{title}</a> }
+}
+
+/// The explainer view.
+#[component]
+pub fn LearnView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // Show the section (or rule) the address names.
+    Effect::new(move |_| {
+        let at = state.learn_at.get();
+        if !at.is_empty() {
+            request_animation_frame(move || dom::focus_id(&at));
+        }
+    });
+    view! {
+        <section class="view learn" aria-labelledby="view-title">
+            <h2 id="view-title" tabindex="-1">"Learn the WebSocket handshake"</h2>
+            <p class="lede">
+                "How a plain HTTP request turns into a WebSocket, what each header proves, "
+                "and how to test a server's side of it. Every example opens in the linter or the calculator."
+            </p>
+            <nav class="toc" aria-label="On this page">
+                <ol>
+                    {SECTIONS
+                        .iter()
+                        .map(|(id, title)| view! { <li><a href=format!("#/learn?at={id}")>{*title}</a></li> })
+                        .collect_view()}
+                </ol>
+            </nav>
+            <Why />
+            <Exchange />
+            <Headers />
+            <Checklist />
+            <Failures />
+            <Simulate />
+            <Http2 />
+            <CloseCodes />
+            <Rules />
+        </section>
+    }
+}
+
+#[component]
+fn Why() -> impl IntoView {
+    view! {
+        <section id="why" tabindex="-1" aria-labelledby="why-title">
+            <h3 id="why-title">"Why HTTP switches protocols"</h3>
+            <p>
+                "Most HTTP status codes report how a request went. "
+                <strong>"101 Switching Protocols"</strong>
+                " is different: it reports that the conversation is about to change language. "
+                "The client asked, in its request, to stop speaking HTTP on this connection; "
+                "the server agrees, sends the 101, and from the next byte on both sides speak the new protocol over the same TCP connection."
+            </p>
+            <p>
+                "Why bother? HTTP is one question, one answer. A chat, a price ticker, a multiplayer game, a shared document "
+                "or a map following a delivery rider needs either side to speak at any moment. "
+                "Polling with repeated requests is slow and wasteful; a WebSocket keeps one connection open "
+                "and lets both ends send messages whenever they like, with a few bytes of framing each."
+            </p>
+            <p>
+                "Starting as HTTP is what makes this deployable: the handshake goes to the usual ports (80 and 443), "
+                "passes through the same proxies and load balancers, carries cookies and an "
+                <code>"Origin"</code>
+                ", and can be refused with an ordinary status code. Only a 101 switches; any other status means the connection is still plain HTTP."
+            </p>
+        </section>
+    }
+}
+
+/// One step of the exchange: what happens, and which lines of the bytes it is about.
+struct Step {
+    title: &'static str,
+    text: &'static str,
+    lines: &'static [usize],
+}
+
+const STEPS: &[Step] = &[
+    Step {
+        title: "The client opens a connection",
+        text: "A TCP connection to the server, port 80 for ws:// or 443 for wss:// (with TLS set up first). Nothing WebSocket-specific has happened yet.",
+        lines: &[],
+    },
+    Step {
+        title: "It asks for a resource with GET",
+        text: "The request line names the path of the WebSocket URL and HTTP/1.1 (a server must ignore Upgrade in HTTP/1.0). Host says which site is meant.",
+        lines: &[0, 1],
+    },
+    Step {
+        title: "It asks to switch protocols",
+        text: "Upgrade names the protocol wanted. Connection: Upgrade marks the Upgrade header as meant for this hop only, so a proxy that does not understand it drops it instead of passing it on.",
+        lines: &[2, 3],
+    },
+    Step {
+        title: "It sends a fresh nonce and the version",
+        text: "Sec-WebSocket-Key is 16 random bytes in base64, new for every connection. Sec-WebSocket-Version: 13 is the only version in use.",
+        lines: &[4, 5],
+    },
+    Step {
+        title: "A browser says which page is asking",
+        text: "Browsers always add Origin, so the server can refuse pages from other sites. An empty line (CR LF twice in a row) ends the request head.",
+        lines: &[6, 7],
+    },
+    Step {
+        title: "The server checks and agrees",
+        text: "If the method, the headers, the key, the version and the origin are all acceptable, the server answers 101 Switching Protocols. Otherwise it answers with an error status and the connection stays HTTP.",
+        lines: &[8],
+    },
+    Step {
+        title: "The server proves it understood",
+        text: "It repeats Upgrade and Connection, and sends Sec-WebSocket-Accept: the SHA-1 of the key followed by a fixed GUID, in base64. The client computes the same value and gives up if the two differ.",
+        lines: &[9, 10, 11],
+    },
+    Step {
+        title: "From here on: frames",
+        text: "After the empty line that ends the 101, no more HTTP is spoken on this connection. Both sides send WebSocket frames (text, binary, ping, pong) until one sends a close frame with a close code.",
+        lines: &[12],
+    },
+];
+
+#[component]
+fn Exchange() -> impl IntoView {
+    let accept_value = accept::accept(RFC_KEY);
+    let lines: Vec<String> = vec![
+        "GET /chat HTTP/1.1".into(),
+        "Host: example.com".into(),
+        "Upgrade: websocket".into(),
+        "Connection: Upgrade".into(),
+        format!("Sec-WebSocket-Key: {RFC_KEY}"),
+        "Sec-WebSocket-Version: 13".into(),
+        "Origin: https://example.com".into(),
+        String::new(),
+        "HTTP/1.1 101 Switching Protocols".into(),
+        "Upgrade: websocket".into(),
+        "Connection: Upgrade".into(),
+        format!("Sec-WebSocket-Accept: {accept_value}"),
+        String::new(),
+    ];
+    let (step, set_step) = signal(0usize);
+    let line = move |i: usize, text: String| {
+        view! {
+            <span class="byte-line" class:lit=move || STEPS[step.get()].lines.contains(&i)>
+                {text}
+                <span class="crlf" aria-hidden="true">"␍␊"</span>
+            </span>
+            "\n"
+        }
+    };
+    let request: Vec<_> = lines.iter().take(8).cloned().enumerate().map(|(i, t)| line(i, t)).collect();
+    let response: Vec<_> = lines.into_iter().enumerate().skip(8).map(|(i, t)| line(i, t)).collect();
+    view! {
+        <section id="exchange" tabindex="-1" aria-labelledby="exchange-title">
+            <h3 id="exchange-title">"The exchange, step by step"</h3>
+            <p>
+                "These are the real bytes of a handshake, using the sample key from RFC 6455. "
+                "Each line ends with CR LF (shown as ␍␊). Step through it:"
+            </p>
+            <div class="stepper">
+                <div class="step-controls">
+                    <button
+                        type="button"
+                        on:click=move |_| set_step.update(|s| *s = s.saturating_sub(1))
+                        prop:disabled=move || step.get() == 0
+                    >
+                        "Previous step"
+                    </button>
+                    <span class="step-count">{move || format!("Step {} of {}", step.get() + 1, STEPS.len())}</span>
+                    <button
+                        type="button"
+                        on:click=move |_| set_step.update(|s| *s = (*s + 1).min(STEPS.len() - 1))
+                        prop:disabled=move || step.get() + 1 == STEPS.len()
+                    >
+                        "Next step"
+                    </button>
+                </div>
+                <div class="step-text" aria-live="polite">
+                    <h4>{move || STEPS[step.get()].title}</h4>
+                    <p>{move || STEPS[step.get()].text}</p>
+                </div>
+                <div class="bytes">
+                    <p class="direction">"Client → server"</p>
+                    <pre>{request}</pre>
+                    <p class="direction">"Server → client"</p>
+                    <pre>{response}</pre>
+                </div>
+            </div>
+            <p>
+                "The accept value above is computed live by the same code as the "
+                <a href=crate::route::accept_share(RFC_KEY).href().to_string()>"accept calculator"</a>
+                "; the whole exchange is the linter's "
+                <ExampleLink id="clean-browser" />
+                " example, minus a browser's extra headers."
+            </p>
+        </section>
+    }
+}
+
+/// A row of the header table.
+struct HeaderRow {
+    name: &'static str,
+    sent_by: &'static str,
+    purpose: &'static str,
+    example: &'static str,
+    rules: &'static [&'static str],
+}
+
+const HEADER_ROWS: &[HeaderRow] = &[
+    HeaderRow {
+        name: "Sec-WebSocket-Key",
+        sent_by: "client",
+        purpose: "A fresh random nonce (16 bytes, base64). It is no secret: it makes the server prove it speaks WebSocket, and stops a cache from replaying an old answer.",
+        example: "",
+        rules: &["req.key.missing", "req.key.invalid", "req.key.noncanonical"],
+    },
+    HeaderRow {
+        name: "Sec-WebSocket-Accept",
+        sent_by: "server",
+        purpose: "base64 of SHA-1(key + GUID): proof that this server read this very request.",
+        example: "wrong-accept",
+        rules: &["res.accept.missing", "res.accept.mismatch", "res.accept.duplicate"],
+    },
+    HeaderRow {
+        name: "Sec-WebSocket-Version",
+        sent_by: "client (server when refusing)",
+        purpose: "13, the only version in use. A server that does not speak the client's version refuses and lists the versions it does speak.",
+        example: "unsupported-version",
+        rules: &["req.version.missing", "req.version.unsupported", "res.version-header"],
+    },
+    HeaderRow {
+        name: "Sec-WebSocket-Protocol",
+        sent_by: "both",
+        purpose: "The client offers application protocols (chat.v1, graphql-ws…) in order of preference; the server picks one of them, or none.",
+        example: "protocol-not-offered",
+        rules: &["req.protocol.syntax", "res.protocol.not-offered", "res.protocol.missing"],
+    },
+    HeaderRow {
+        name: "Sec-WebSocket-Extensions",
+        sent_by: "both",
+        purpose: "The client offers extensions such as permessage-deflate compression, with parameters; the server accepts some of them, possibly with adjusted parameters.",
+        example: "clean-browser",
+        rules: &["req.extensions.syntax", "res.extensions.not-offered", "pmd.param.value"],
+    },
+];
+
+#[component]
+fn Headers() -> impl IntoView {
+    view! {
+        <section id="headers" tabindex="-1" aria-labelledby="headers-title">
+            <h3 id="headers-title">"The Sec-WebSocket headers"</h3>
+            <p>
+                "Scripts in a page may not set headers whose names start with "
+                <code>"Sec-"</code>
+                ", so a server that sees them knows a browser (or a deliberate client), not a script forging a request, wrote them. "
+                "Each name below opens a place to try it."
+            </p>
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Header table">
+                <table class="headers-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Header"</th>
+                            <th scope="col">"Sent by"</th>
+                            <th scope="col">"What it is for"</th>
+                            <th scope="col">"Rules"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {HEADER_ROWS
+                            .iter()
+                            .map(|row| {
+                                let (href, what) = match row.name {
+                                    "Sec-WebSocket-Key" | "Sec-WebSocket-Accept" => {
+                                        (crate::route::accept_share(RFC_KEY).href().to_string(), "in the accept calculator")
+                                    }
+                                    _ => (format!("#/lint?ex={}", row.example), "in the linter"),
+                                };
+                                let example = (!row.example.is_empty())
+                                    .then(|| view! { " Example: " <ExampleLink id=row.example /> "." });
+                                view! {
+                                    <tr>
+                                        <th scope="row">
+                                            <a href=href>
+                                                <code>{row.name}</code>
+                                            </a>
+                                            <span class="visually-hidden">" " {what}</span>
+                                        </th>
+                                        <td>{row.sent_by}</td>
+                                        <td>{row.purpose} {example}</td>
+                                        <td>
+                                            <RuleLinks ids=row.rules />
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// An item of the tester's checklist and the rules that check it.
+struct CheckItem {
+    check: &'static str,
+    why: &'static str,
+    rules: &'static [&'static str],
+    example: &'static str,
+}
+
+const CHECKLIST: &[CheckItem] = &[
+    CheckItem {
+        check: "The request carries the upgrade headers",
+        why: "Without Upgrade: websocket and Connection: Upgrade (and a key and version) the server sees an ordinary GET and will not switch.",
+        rules: &[
+            "req.upgrade",
+            "req.connection",
+            "req.key.missing",
+            "req.version.missing",
+            "req.host",
+            "req.method",
+        ],
+        example: "missing-upgrade-headers",
+    },
+    CheckItem {
+        check: "The response status is 101",
+        why: "Only 101 Switching Protocols means the protocol changed (200 for HTTP/2 and HTTP/3). Anything else is a refusal, whatever its body says.",
+        rules: &["res.status", "h2.status"],
+        example: "refused-origin",
+    },
+    CheckItem {
+        check: "Sec-WebSocket-Accept matches the key",
+        why: "Clients recompute it and drop the connection on a mismatch: it is what stops a non-WebSocket server, or a cache, from being mistaken for a WebSocket endpoint.",
+        rules: &["res.accept.mismatch", "res.accept.missing", "res.accept.duplicate"],
+        example: "wrong-accept",
+    },
+    CheckItem {
+        check: "The connection stays open after the handshake",
+        why: "The 101 hands the same TCP connection over to WebSocket, so it must not announce a body length or close the connection. Watching it stay open takes a live connection (the Live view).",
+        rules: &["res.connection", "res.upgrade", "res.101.body"],
+        example: "",
+    },
+    CheckItem {
+        check: "What follows the switch is WebSocket frames",
+        why: "No HTTP bodies or JSON responses after the 101, and no data from the client before it: both sides must wait for the handshake to finish.",
+        rules: &["req.body", "res.101.body"],
+        example: "",
+    },
+    CheckItem {
+        check: "Closing uses a proper close code",
+        why: "A close frame carries a code from the table below; 1005, 1006 and 1015 are reported locally and never sent. This happens after the handshake, so the linter cannot see it; the Live view will.",
+        rules: &[],
+        example: "",
+    },
+    CheckItem {
+        check: "Missing upgrade headers → 400 or 426",
+        why: "426 Upgrade Required with Upgrade: websocket tells the client what it should have asked for; 400 is also common.",
+        rules: &["req.upgrade", "req.connection"],
+        example: "missing-upgrade-headers",
+    },
+    CheckItem {
+        check: "Unsupported version → 426 with Sec-WebSocket-Version",
+        why: "The refusal must list the versions the server speaks, so the client can retry with one of them.",
+        rules: &["req.version.unsupported", "res.version-header"],
+        example: "unsupported-version",
+    },
+    CheckItem {
+        check: "A refused upgrade → 403 or 404",
+        why: "403 Forbidden for an origin the server does not trust, 404 Not Found for a path where nothing speaks WebSocket.",
+        rules: &["res.status", "req.origin.missing"],
+        example: "unknown-path",
+    },
+];
+
+#[component]
+fn Checklist() -> impl IntoView {
+    view! {
+        <section id="checklist" tabindex="-1" aria-labelledby="checklist-title">
+            <h3 id="checklist-title">"A tester's checklist"</h3>
+            <p>
+                "What to verify when testing a WebSocket endpoint, and the lint rules that verify it in a captured handshake. "
+                "The last three are failure cases: send a broken request on purpose and check the status."
+            </p>
+            <ol class="checklist">
+                {CHECKLIST
+                    .iter()
+                    .map(|item| {
+                        view! {
+                            <li>
+                                <strong>{item.check}</strong>
+                                <p>{item.why}</p>
+                                {(!item.rules.is_empty())
+                                    .then(|| view! { <p>"Checked by: " <RuleLinks ids=item.rules /></p> })}
+                                {(!item.example.is_empty())
+                                    .then(|| view! { <p>"Try: " <ExampleLink id=item.example /></p> })}
+                                {item.rules.is_empty()
+                                    .then(|| view! { <p>"See the " <a href="#/learn?at=close-codes">"close codes"</a> "."</p> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// What a status means in answer to a handshake.
+const STATUSES: &[(&str, &str, &str)] = &[
+    ("101", "The only success over HTTP/1.1: the connection is now a WebSocket.", "clean-browser"),
+    ("400", "The request is malformed: a bad key, a missing or repeated Host, a bad header.", ""),
+    ("401", "Credentials are needed first (Node's ws also uses it to refuse an origin).", ""),
+    ("403", "The server refuses this Origin.", "refused-origin"),
+    ("404", "Nothing speaks WebSocket at this path.", "unknown-path"),
+    ("405", "The method was not GET; the answer must carry Allow: GET.", "method-not-allowed"),
+    (
+        "426",
+        "Upgrade required: the upgrade headers are missing, or the version is not spoken.",
+        "unsupported-version",
+    ),
+    ("3xx", "A redirect. Browsers do not follow redirects for WebSockets: the connection fails.", ""),
+    ("200", "Something answered as plain HTTP and ignored the upgrade.", ""),
+    ("502, 504", "A proxy in front of the server did not pass the upgrade on.", ""),
+];
+
+#[component]
+fn Failures() -> impl IntoView {
+    let refused: Vec<_> = CATALOGUE.iter().filter(|r| r.status.is_some()).collect();
+    let code = |c: Option<u16>| c.map_or_else(|| "—".to_string(), |c| c.to_string());
+    view! {
+        <section id="failures" tabindex="-1" aria-labelledby="failures-title">
+            <h3 id="failures-title">"Failures and their status codes"</h3>
+            <p>
+                "A refused handshake is an ordinary HTTP response. A script in a browser never sees its status: "
+                "the WebSocket just fires an error and closes with code 1006, so the status is only visible in DevTools, in a capture, or from a tool like curl."
+            </p>
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Status codes">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Meaning for a handshake"</th>
+                            <th scope="col">"Example"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {STATUSES
+                            .iter()
+                            .map(|(status, meaning, example)| {
+                                let phrase = status.parse().map(reason).unwrap_or("");
+                                view! {
+                                    <tr>
+                                        <th scope="row">{*status} " " {phrase}</th>
+                                        <td>{*meaning}</td>
+                                        <td>
+                                            {(!example.is_empty()).then(|| view! { <ExampleLink id=*example /> })}
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <h4>"What real servers answer"</h4>
+            <p>
+                "Servers disagree on the status for the same mistake. For each rule a server must refuse: the status RFC 6455 and RFC 9110 point to, and what three common server libraries actually send (— where they do not refuse on that ground)."
+            </p>
+            <div class="table-wrap" tabindex="0" role="group" aria-label="What real servers answer">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Rule"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"ws (Node)"</th>
+                            <th scope="col">"websockets (Python)"</th>
+                            <th scope="col">"gorilla (Go)"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {refused
+                            .into_iter()
+                            .map(|r| {
+                                let servers = r.servers.unwrap_or(handshake::report::ServerAnswers {
+                                    ws: None,
+                                    websockets: None,
+                                    gorilla: None,
+                                });
+                                view! {
+                                    <tr>
+                                        <th scope="row">
+                                            <a href=format!("#/learn?at=rule-{}", r.id)>
+                                                <code>{r.id}</code>
+                                            </a>
+                                        </th>
+                                        <td>{code(r.status)}</td>
+                                        <td>{code(servers.ws)}</td>
+                                        <td>{code(servers.websockets)}</td>
+                                        <td>{code(servers.gorilla)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Simulate() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let url = state.sim_url;
+    // The calculator's key when it is a good one, else the RFC's sample key.
+    let key = Memo::new(move |_| {
+        state.key.with(|k| {
+            if accept::judge_key(k).is_empty() { k.trim().to_string() } else { RFC_KEY.to_string() }
+        })
+    });
+    let target = Memo::new(move |_| simulate::parse_target(&url.read()));
+    let command = move |make: fn(&simulate::Target, &str) -> String| {
+        Signal::derive(move || target.get().map(|t| make(&t, &key.get())).unwrap_or_default())
+    };
+    let curl = command(simulate::curl);
+    let websocat = command(|t, _| simulate::websocat(t));
+    let wscat = command(|t, _| simulate::wscat(t));
+    let expected = Signal::derive(move || simulate::expected_response(&key.get()));
+    let block = move |title: &'static str, what: &'static str, text: Signal<String>, note: &'static str| {
+        view! {
+            <h4>{title}</h4>
+            <p class="muted">{note}</p>
+            <div class="command">
+                <pre tabindex="0">{move || text.get()}</pre>
+                <CopyButton what=what text=text />
+            </div>
+        }
+    };
+    view! {
+        <section id="simulate" tabindex="-1" aria-labelledby="simulate-title">
+            <h3 id="simulate-title">"Simulate an upgrade"</h3>
+            <p>
+                "Most API tools stop at HTTP, but any tool that can send custom headers can perform the handshake: "
+                "add the upgrade headers, send the GET, and check for 101. "
+                "Type the endpoint's URL; the commands below are only written out, this page connects nowhere."
+            </p>
+            <label>
+                "WebSocket URL"
+                <input
+                    type="url"
+                    spellcheck="false"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    aria-describedby="sim-url-note"
+                    prop:value=move || url.get()
+                    on:input=move |ev| url.set(event_target_value(&ev))
+                />
+            </label>
+            <p id="sim-url-note" class="muted">
+                {move || match target.get() {
+                    Ok(t) => format!("Connects to {} over {}.", t.authority, if t.secure { "TLS (wss)" } else { "plain TCP (ws)" }),
+                    Err(e) => e,
+                }}
+            </p>
+            <Show when=move || target.with(Result::is_ok)>
+                {block(
+                    "curl",
+                    "the curl command",
+                    curl,
+                    "Any curl: the headers make the upgrade by hand. curl prints the response head, then waits on the open connection (stop it with Ctrl+C); it does not speak WebSocket frames.",
+                )}
+                {block(
+                    "websocat",
+                    "the websocat command",
+                    websocat,
+                    "A full client: lines you type are sent as text messages. -v logs what happens.",
+                )}
+                {block(
+                    "wscat",
+                    "the wscat command",
+                    wscat,
+                    "The command line client of Node's ws (npm install -g wscat).",
+                )}
+                {block(
+                    "The response to expect",
+                    "the expected response",
+                    expected,
+                    "From a correct server, to the curl command's key. The other two clients send keys of their own, so their accept values differ.",
+                )}
+            </Show>
+            <p>
+                "With " <code>"cargo xtask serve"</code> " running, the project's lab server listens on "
+                <code>"ws://127.0.0.1:9001"</code> ": " <code>"/echo"</code> " answers 101 and echoes, "
+                <code>"/reject/426"</code> ", " <code>"/reject/403"</code> " and " <code>"/reject/404"</code>
+                " refuse, and " <code>"/bad/accept"</code> " sends a wrong accept, to see what a client does with each."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn Http2() -> impl IntoView {
+    view! {
+        <section id="h2" tabindex="-1" aria-labelledby="h2-title">
+            <h3 id="h2-title">"HTTP/2 and HTTP/3"</h3>
+            <p>
+                "HTTP/2 and HTTP/3 have no Upgrade mechanism and no 101: a connection carries many streams, and it cannot be handed over to another protocol. "
+                <a href="https://www.rfc-editor.org/rfc/rfc8441" target="_blank" rel="noopener noreferrer">"RFC 8441"</a>
+                " (HTTP/2) and "
+                <a href="https://www.rfc-editor.org/rfc/rfc9220" target="_blank" rel="noopener noreferrer">"RFC 9220"</a>
+                " (HTTP/3) instead turn one stream into a WebSocket with an extended CONNECT:"
+            </p>
+            <ul>
+                <li>"The server first advertises SETTINGS_ENABLE_CONNECT_PROTOCOL = 1; without it the client must not try."</li>
+                <li>
+                    "The request is " <code>":method CONNECT"</code> " with " <code>":protocol websocket"</code>
+                    ", plus " <code>":scheme"</code> ", " <code>":path"</code> " and " <code>":authority"</code> "."
+                </li>
+                <li>
+                    "No Upgrade or Connection headers (they are forbidden in HTTP/2 and HTTP/3), and no key or accept: "
+                    "the settings exchange already proved that the server understands."
+                </li>
+                <li>"Success is any 2xx, normally 200. Version, Origin, Protocol and Extensions work as over HTTP/1.1, in lower case."</li>
+                <li>"Many WebSockets then share one connection, each on its own stream."</li>
+            </ul>
+            <p>
+                "Browsers use it only with a server that has advertised the setting on a connection they already have; otherwise they open an HTTP/1.1 connection for the WebSocket. "
+                "Try the " <ExampleLink id="h2-extended-connect" /> " example; the rules: "
+                <RuleLinks ids=&["h2.method", "h2.protocol", "h2.pseudo", "h2.connection-specific", "h2.key-present", "h2.status"] />
+            </p>
+        </section>
+    }
+}
+
+/// (code, name, meaning, sent on the wire, a script may send it with close()).
+const CLOSE_CODES: &[(&str, &str, &str, bool, bool)] = &[
+    ("1000", "Normal Closure", "The purpose of the connection is fulfilled.", true, true),
+    ("1001", "Going Away", "The server is shutting down, or the browser is leaving the page.", true, false),
+    ("1002", "Protocol Error", "The other side broke the framing rules.", true, false),
+    (
+        "1003",
+        "Unsupported Data",
+        "A kind of data this end does not take, such as binary sent to a text-only endpoint.",
+        true,
+        false,
+    ),
+    ("1004", "Reserved", "No meaning defined yet.", false, false),
+    ("1005", "No Status Received", "Reported locally when a close frame carried no code.", false, false),
+    (
+        "1006",
+        "Abnormal Closure",
+        "Reported locally when the connection ended without a close frame, as after every failed handshake.",
+        false,
+        false,
+    ),
+    (
+        "1007",
+        "Invalid Payload Data",
+        "A message that does not match its type, such as a text message that is not UTF-8.",
+        true,
+        false,
+    ),
+    (
+        "1008",
+        "Policy Violation",
+        "A message broke the endpoint's policy; the generic code when no other fits.",
+        true,
+        false,
+    ),
+    ("1009", "Message Too Big", "A message too large for this end to process.", true, false),
+    (
+        "1010",
+        "Mandatory Extension",
+        "The client needed an extension the server did not agree to (sent by clients).",
+        true,
+        false,
+    ),
+    ("1011", "Internal Error", "The server met an unexpected condition.", true, false),
+    ("1012", "Service Restart", "The server is restarting; reconnect later.", true, false),
+    ("1013", "Try Again Later", "The server is overloaded for now.", true, false),
+    ("1014", "Bad Gateway", "A gateway got an invalid answer from the server behind it.", true, false),
+    ("1015", "TLS Handshake", "Reported locally when the TLS handshake failed.", false, false),
+    (
+        "3000–3999",
+        "Registered",
+        "Registered with IANA for libraries, frameworks and applications.",
+        true,
+        true,
+    ),
+    ("4000–4999", "Private use", "Meaning agreed between the two ends of an application.", true, true),
+];
+
+#[component]
+fn CloseCodes() -> impl IntoView {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    view! {
+        <section id="close-codes" tabindex="-1" aria-labelledby="close-codes-title">
+            <h3 id="close-codes-title">"Close codes"</h3>
+            <p>
+                "A WebSocket ends with a close frame carrying a two-byte code and an optional reason of at most 123 bytes of UTF-8 "
+                "(RFC 6455 §7.4). A script calling close() may only use 1000 or a code from 3000 to 4999; anything else throws."
+            </p>
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Close codes table">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Code"</th>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Meaning"</th>
+                            <th scope="col">"Sent on the wire"</th>
+                            <th scope="col">"From a script"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {CLOSE_CODES
+                            .iter()
+                            .map(|(code, name, meaning, wire, script)| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">{*code}</th>
+                                        <td>{*name}</td>
+                                        <td>{*meaning}</td>
+                                        <td>{yes_no(*wire)}</td>
+                                        <td>{yes_no(*script)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Rules() -> impl IntoView {
+    view! {
+        <section id="rules" tabindex="-1" aria-labelledby="rules-title">
+            <h3 id="rules-title">"Every rule the linter checks"</h3>
+            <p>
+                "The catalogue the linter, the command line tool and the lab server share, in the order a server meets them. "
+                "Ids are stable: they appear in findings and in the command line tool's JSON."
+            </p>
+            <ul class="rule-list">
+                {CATALOGUE
+                    .iter()
+                    .map(|r| {
+                        let badge = match r.severity {
+                            Severity::Error => "badge error",
+                            Severity::Warning => "badge warning",
+                            Severity::Info => "badge info",
+                        };
+                        let status = r.status.map(|s| format!(" A server answers {s} {}.", reason(s)));
+                        view! {
+                            <li id=format!("rule-{}", r.id) tabindex="-1">
+                                <div class="finding-head">
+                                    <span class=badge>{r.severity.as_str()}</span>
+                                    <code class="rule-id">{r.id}</code>
+                                    <a class="rfc" href=r.rfc_url target="_blank" rel="noopener noreferrer">{r.rfc}</a>
+                                </div>
+                                <p>{r.message} "." {status}</p>
+                                <details>
+                                    <summary>"Why it matters"</summary>
+                                    <p>{r.explanation}</p>
+                                    <p>
+                                        <strong>"Fix: "</strong>
+                                        {r.fix}
+                                    </p>
+                                </details>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_and_example_named_here_exists() {
+        let rules = HEADER_ROWS.iter().flat_map(|r| r.rules).chain(CHECKLIST.iter().flat_map(|c| c.rules));
+        for id in rules {
+            assert!(handshake::rules::rule(id).is_some(), "{id}");
+        }
+        let examples = HEADER_ROWS
+            .iter()
+            .map(|r| r.example)
+            .chain(CHECKLIST.iter().map(|c| c.example))
+            .chain(STATUSES.iter().map(|s| s.2))
+            .filter(|e| !e.is_empty());
+        for id in examples {
+            assert!(handshake::examples::example(id).is_some(), "{id}");
+        }
+        for step in STEPS {
+            assert!(step.lines.iter().all(|&l| l <= 12));
+        }
+    }
+}

@@ -1,0 +1,616 @@
+//! The linter: paste (or drop, or pick) a captured handshake and see, as you
+//! type, what a browser and a server would make of it. Every finding, verdict
+//! and correction is the core's (`handshake::lint`, `correct::corrected`).
+
+use std::time::Duration;
+
+use handshake::examples::{EXAMPLES, Example};
+use handshake::{Finding, Severity};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::analysis::{self, Exchange, Outcome, excerpt, human_size};
+use crate::components::CopyButton;
+use crate::dom;
+use crate::route::MAX_FRAGMENT;
+use crate::state::{AppState, BIG_CAPTURE};
+
+/// Lines of context shown around the line in focus when the capture is long.
+const SOURCE_CONTEXT: usize = 40;
+/// Captures with at most this many lines are shown whole.
+const SOURCE_WHOLE: usize = 400;
+
+/// Reads a dropped or picked file into the linter.
+pub fn load_file(state: AppState, file: web_sys::File) {
+    let name = file.name();
+    let size = file.size() as usize;
+    if size > handshake::MAX_INPUT_BYTES {
+        let message = format!("{name} is {}: the linter reads files of at most 8 MiB.", human_size(size));
+        state.announce.set(message.clone());
+        state.file_error.set(Some(message));
+        return;
+    }
+    state.file_error.set(None);
+    state.busy.set(Some(size));
+    spawn_local(async move {
+        match dom::read_text(&file).await {
+            Ok(text) => state.load(text, Some(format!("File {name} ({})", human_size(size)))),
+            Err(e) => {
+                state.busy.set(None);
+                let message = format!("{name}: {e}.");
+                state.announce.set(message.clone());
+                state.file_error.set(Some(message));
+            }
+        }
+    });
+}
+
+/// The linter view.
+#[component]
+pub fn LintView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let editor = NodeRef::<html::Textarea>::new();
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let exchange_index = RwSignal::new(0usize);
+    let finding_index = RwSignal::new(None::<usize>);
+
+    // Text from elsewhere (an example, a file, a link) goes into the editor.
+    Effect::new(move |_| {
+        let text = state.editor.get();
+        if let Some(el) = editor.get() {
+            el.set_value(&text);
+        }
+    });
+    // A new lint: keep the chosen exchange if it still exists; no finding chosen.
+    Effect::new(move |_| {
+        let n = state.analysis.with(|a| match &a.outcome {
+            Outcome::Linted(r) => r.exchanges.len(),
+            _ => 0,
+        });
+        exchange_index.update(|i| {
+            if *i >= n {
+                *i = 0
+            }
+        });
+        finding_index.set(None);
+    });
+    on_cleanup(move || {
+        if let Some(handle) = timer.get_value() {
+            handle.clear();
+        }
+    });
+
+    // Lint as the reader types, once they pause; longer pauses for big text.
+    let on_input = move |_| {
+        if let Some(handle) = timer.get_value() {
+            handle.clear();
+        }
+        let big = state.editor.with_untracked(|t| t.len() >= BIG_CAPTURE);
+        let delay = Duration::from_millis(if big { 400 } else { 150 });
+        let handle = set_timeout_with_handle(
+            move || {
+                timer.set_value(None);
+                if let Some(el) = editor.get_untracked() {
+                    state.typed(el.value());
+                }
+            },
+            delay,
+        );
+        timer.set_value(handle.ok());
+    };
+
+    let current = Memo::new(move |_| {
+        let i = exchange_index.get();
+        state.analysis.with(|a| match &a.outcome {
+            Outcome::Linted(r) => r.exchanges.get(i).cloned(),
+            _ => None,
+        })
+    });
+
+    view! {
+        <section class="view" aria-labelledby="view-title">
+            <h2 id="view-title" tabindex="-1">"Lint a captured handshake"</h2>
+            <p class="lede">
+                "Paste a WebSocket opening handshake as raw HTTP, "
+                <code>"curl -v"</code>
+                " output, a HAR file, headers copied from DevTools or HTTP/2 pseudo-headers. "
+                "It is checked as you type, here in the page: nothing is sent anywhere."
+            </p>
+            <div class="toolbar">
+                <ExamplesMenu />
+                <label class="button file-pick">
+                    "Open a capture file"
+                    <input
+                        type="file"
+                        class="visually-hidden"
+                        accept=".har,.json,.txt,.log,.http,text/plain,application/json"
+                        on:change=move |ev| {
+                            let input: web_sys::HtmlInputElement = event_target(&ev);
+                            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                                load_file(state, file);
+                            }
+                            input.set_value("");
+                        }
+                    />
+                </label>
+            </div>
+            <label class="editor-label">
+                "Captured handshake"
+                <textarea
+                    id="capture"
+                    node_ref=editor
+                    rows="12"
+                    spellcheck="false"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    wrap="off"
+                    placeholder="GET /chat HTTP/1.1\nHost: example.com\nUpgrade: websocket\n…"
+                    on:input=on_input
+                ></textarea>
+            </label>
+            <p class="hint">"You can also drop a file anywhere on the page."</p>
+            <StatusLine />
+            {move || {
+                current
+                    .get()
+                    .map(|ex| {
+                        view! {
+                            <ExchangePicker index=exchange_index />
+                            <div class="report">
+                                <div class="report-main">
+                                    <VerdictPanel exchange=ex.clone() />
+                                    <FindingsList findings=ex.findings.clone() selected=finding_index />
+                                </div>
+                                <SourceView exchange=current selected=finding_index />
+                            </div>
+                            <Corrected exchange=ex />
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+/// The examples menu: good and broken captures from the core's catalogue.
+#[component]
+fn ExamplesMenu() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let current = Memo::new(move |_| {
+        state.analysis.with(|a| EXAMPLES.iter().find(|e| e.text == &*a.text).map(|e| e.id).unwrap_or(""))
+    });
+    let option = move |ex: &'static Example| {
+        view! {
+            <option value=ex.id prop:selected=move || current.get() == ex.id>
+                {ex.title}
+            </option>
+        }
+    };
+    view! {
+        <label class="examples">
+            "Examples"
+            <select on:change=move |ev| {
+                if let Some(ex) = handshake::examples::example(&event_target_value(&ev)) {
+                    state.load(ex.text.to_string(), Some(format!("Example: {}", ex.title)));
+                }
+            }>
+                <option value="" prop:selected=move || current.get().is_empty()>
+                    "Choose an example…"
+                </option>
+                <optgroup label="Good handshakes">
+                    {EXAMPLES.iter().filter(|e| e.expect.is_empty()).map(option).collect_view()}
+                </optgroup>
+                <optgroup label="Broken handshakes">
+                    {EXAMPLES.iter().filter(|e| !e.expect.is_empty()).map(option).collect_view()}
+                </optgroup>
+            </select>
+        </label>
+    }
+}
+
+/// What was detected, and the notes about the input and the address.
+#[component]
+fn StatusLine() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let example = Memo::new(move |_| state.analysis.with(|a| EXAMPLES.iter().find(|e| e.text == &*a.text)));
+    view! {
+        <div class="status-line">
+            {move || {
+                state
+                    .busy
+                    .get()
+                    .map(|bytes| {
+                        view! {
+                            <p class="progress">
+                                <progress aria-label="Linting"></progress>
+                                " Linting " {human_size(bytes)} "…"
+                            </p>
+                        }
+                    })
+            }}
+            {move || state.file_error.get().map(|e| view! { <p class="error-note">{e}</p> })}
+            {move || state.route_note.get().map(|e| view! { <p class="note">{e}</p> })}
+            {move || {
+                state
+                    .analysis
+                    .with(|a| match &a.outcome {
+                        Outcome::Empty => {
+                            view! {
+                                <p class="muted">
+                                    "Nothing to lint yet: paste a capture, choose an example or open a file."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Outcome::Unreadable(message) => {
+                            view! { <p class="error-note">{message.clone()}</p> }.into_any()
+                        }
+                        Outcome::Linted(report) => {
+                            let counts = a.counts();
+                            let exchanges = match report.exchanges.len() {
+                                1 => "1 WebSocket exchange".to_string(),
+                                n => format!("{n} WebSocket exchanges"),
+                            };
+                            let tally = if counts.errors > 0 {
+                                "tally bad"
+                            } else if counts.warnings > 0 {
+                                "tally warn"
+                            } else {
+                                "tally good"
+                            };
+                            let skipped = (report.skipped > 0)
+                                .then(|| format!(", {} other entries skipped", report.skipped));
+                            view! {
+                                <p class="detected">
+                                    "Detected format: "
+                                    <strong class="format">{analysis::format_name(report.format)}</strong>
+                                    " · " {exchanges} {skipped} " · "
+                                    <strong class=tally>{counts.summary()}</strong>
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+            {move || {
+                state.source.get().map(|source| view! { <p class="muted source-name">{source}</p> })
+            }}
+            {move || example.get().map(|e| view! { <p class="example-description">{e.description}</p> })}
+            {move || {
+                state
+                    .too_big
+                    .get()
+                    .map(|needed| {
+                        view! {
+                            <p class="note share-note">
+                                "This capture is too big to keep in the address ("
+                                {human_size(needed)}
+                                " encoded; the limit is "
+                                {human_size(MAX_FRAGMENT)}
+                                "): a reload or a shared link opens the linter without it."
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// Chooses among the exchanges of a capture that holds several (HAR files).
+#[component]
+fn ExchangePicker(
+    /// The chosen exchange.
+    index: RwSignal<usize>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let titles = Memo::new(move |_| {
+        state.analysis.with(|a| match &a.outcome {
+            Outcome::Linted(r) if r.exchanges.len() > 1 => r
+                .exchanges
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let c = analysis::Counts::of(&e.findings);
+                    format!("{}. {} ({})", i + 1, e.title, c.summary())
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+    });
+    move || {
+        let titles = titles.get();
+        (!titles.is_empty()).then(|| {
+            view! {
+                <label class="exchange-picker">
+                    "Exchange"
+                    <select on:change=move |ev| {
+                        index.set(event_target_value(&ev).parse().unwrap_or(0));
+                    }>
+                        {titles
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, t)| {
+                                view! {
+                                    <option value=i.to_string() prop:selected=move || index.get() == i>
+                                        {t}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            }
+        })
+    }
+}
+
+fn yes_no(answer: Option<bool>, yes: &'static str, no: &'static str, unknown: &'static str) -> impl IntoView {
+    let (class, word, text) = match answer {
+        Some(true) => ("badge ok", "yes", yes),
+        Some(false) => ("badge error", "no", no),
+        None => ("badge muted", "unknown", unknown),
+    };
+    view! {
+        <span class=class>{word}</span>
+        " "
+        {text}
+    }
+}
+
+/// Would a browser and a server accept this exchange, and what a server
+/// should answer.
+#[component]
+fn VerdictPanel(
+    /// The exchange judged.
+    exchange: Exchange,
+) -> impl IntoView {
+    let v = exchange.verdict;
+    let browser_unknown = if exchange.has_response {
+        "Without the request the accept value cannot be checked."
+    } else {
+        "The capture has no response."
+    };
+    let status = match (v.server_accepts, v.expected_status) {
+        (_, Some(code)) => {
+            let servers = v.servers.map(|s| {
+                let say = |name: &str, code: Option<u16>| match code {
+                    Some(c) => format!("{name} {c}"),
+                    None => format!("{name} does not refuse it"),
+                };
+                format!(
+                    "What real servers answer: {}, {}, {}.",
+                    say("Node's ws", s.ws),
+                    say("Python's websockets", s.websockets),
+                    say("Go's gorilla", s.gorilla)
+                )
+            });
+            view! {
+                <strong class="status-code">{format!("{code} {}", analysis::reason(code))}</strong>
+                " — the request must be refused. "
+                {servers}
+            }
+            .into_any()
+        }
+        (Some(true), None) if exchange.h2 => view! {
+            <strong class="status-code">"200"</strong>
+            " — over HTTP/2 and HTTP/3 a successful extended CONNECT is answered with 2xx, not 101."
+        }
+        .into_any(),
+        (Some(true), None) => view! {
+            <strong class="status-code">"101 Switching Protocols"</strong>
+            " — the request is a valid opening handshake."
+        }
+        .into_any(),
+        _ => view! { "The capture has no request to judge." }.into_any(),
+    };
+    view! {
+        <section class="verdict" aria-labelledby="verdict-title">
+            <h3 id="verdict-title">"Verdict"</h3>
+            <dl>
+                <dt>"Would a browser accept the response?"</dt>
+                <dd>
+                    {yes_no(
+                        v.browser_accepts,
+                        "The response completes the handshake.",
+                        "A browser fails the connection; scripts see only close code 1006.",
+                        browser_unknown,
+                    )}
+                </dd>
+                <dt>"Would a server accept the request?"</dt>
+                <dd>
+                    {yes_no(
+                        v.server_accepts,
+                        "A server following RFC 6455 switches protocols.",
+                        "A server following RFC 6455 refuses it.",
+                        "The capture has no request.",
+                    )}
+                </dd>
+                <dt>"Which status should a server send?"</dt>
+                <dd>{status}</dd>
+            </dl>
+        </section>
+    }
+}
+
+fn severity_class(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "badge error",
+        Severity::Warning => "badge warning",
+        Severity::Info => "badge info",
+    }
+}
+
+/// The findings of one exchange. Choosing one highlights its line in the
+/// capture and moves there.
+#[component]
+fn FindingsList(
+    /// The findings, in display order.
+    findings: Vec<Finding>,
+    /// The chosen finding (an index into `findings`).
+    selected: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let empty = findings.is_empty();
+    let items = findings
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let rule = handshake::rules::rule(f.rule);
+            let rfc_url = rule.map_or("https://www.rfc-editor.org/rfc/rfc6455", |r| r.rfc_url);
+            let details = rule.map(|r| {
+                view! {
+                    <details>
+                        <summary>"Why it matters"</summary>
+                        <p>{r.explanation}</p>
+                        <p>
+                            <strong>"Fix: "</strong>
+                            {r.fix}
+                        </p>
+                        <p>
+                            <a href=format!("#/learn?at=rule-{}", r.id)>"This rule on the Learn page"</a>
+                        </p>
+                    </details>
+                }
+            });
+            let jump = move |_| {
+                selected.set(Some(i));
+                if let Some(line) = f.line {
+                    request_animation_frame(move || dom::focus_id(&format!("src-line-{line}")));
+                }
+            };
+            let message = f.message.clone();
+            let body = match f.line {
+                Some(line) => view! {
+                    <button type="button" class="finding-jump" on:click=jump>
+                        <span class="line-no">{format!("Line {line}")}</span>
+                        " "
+                        {message}
+                    </button>
+                }
+                .into_any(),
+                None => view! { <p class="finding-message">{message}</p> }.into_any(),
+            };
+            view! {
+                <li class="finding" class:current=move || selected.get() == Some(i)>
+                    <div class="finding-head">
+                        <span class=severity_class(f.severity)>{f.severity.as_str()}</span>
+                        <code class="rule-id">{f.rule}</code>
+                        <span class="side">{f.side.as_str()}</span>
+                        <a class="rfc" href=rfc_url target="_blank" rel="noopener noreferrer">
+                            {f.rfc}
+                        </a>
+                    </div>
+                    {body}
+                    {details}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="findings-panel" aria-labelledby="findings-title">
+            <h3 id="findings-title">"Findings"</h3>
+            <ol class="findings" aria-labelledby="findings-title">
+                {items}
+            </ol>
+            {empty.then(|| view! { <p class="ok-note">"No findings: this exchange follows every rule the linter checks."</p> })}
+        </section>
+    }
+}
+
+/// The capture with the lines that have findings highlighted; long captures
+/// are shown around the line in focus.
+#[component]
+fn SourceView(
+    /// The exchange whose findings are highlighted.
+    exchange: Memo<Option<Exchange>>,
+    /// The chosen finding.
+    selected: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let rows = move || {
+        let ex = exchange.get()?;
+        let chosen = selected.get().and_then(|i| ex.findings.get(i));
+        let analysis = state.analysis.get();
+        let total = analysis.line_count();
+        let focus = chosen
+            .and_then(|f| f.line)
+            .or_else(|| ex.findings.iter().find_map(|f| f.line))
+            .unwrap_or(ex.line);
+        let (first, last) = if total <= SOURCE_WHOLE {
+            (1, total)
+        } else {
+            (focus.saturating_sub(SOURCE_CONTEXT).max(1), (focus + SOURCE_CONTEXT).min(total))
+        };
+        let rows = (first..=last)
+            .map(|n| {
+                let on_line: Vec<&Finding> = ex.findings.iter().filter(|f| f.line == Some(n)).collect();
+                let is_current = chosen.is_some_and(|c| c.line == Some(n));
+                let mark = if is_current {
+                    chosen.and_then(|c| c.span)
+                } else {
+                    on_line.first().and_then(|f| f.span)
+                };
+                let start = analysis.line_starts[n - 1];
+                let e = excerpt(analysis.line(n), start, mark);
+                let class = match on_line.iter().map(|f| f.severity).min() {
+                    Some(Severity::Error) => "src flagged sev-error",
+                    Some(Severity::Warning) => "src flagged sev-warning",
+                    Some(Severity::Info) => "src flagged sev-info",
+                    None => "src",
+                };
+                let (before, marked, after) =
+                    (e.before.to_string(), e.marked.to_string(), e.after.to_string());
+                view! {
+                    <li id=format!("src-line-{n}") class=class class:current=is_current tabindex="-1">
+                        <span class="ln" aria-hidden="true">{n}</span>
+                        <span class="code">
+                            {e.cut_start.then_some("…")}
+                            {before}
+                            {(!marked.is_empty()).then(|| view! { <mark>{marked}</mark> })}
+                            {after}
+                            {e.cut_end.then_some("…")}
+                        </span>
+                    </li>
+                }
+            })
+            .collect_view();
+        let range = (first > 1 || last < total)
+            .then(|| format!("Lines {first}–{last} of {total}, around the line in focus."));
+        Some(view! {
+            {range.map(|r| view! { <p class="muted">{r}</p> })}
+            <ol class="source" aria-labelledby="source-title">
+                {rows}
+            </ol>
+        })
+    };
+    view! {
+        <section class="source-panel" aria-labelledby="source-title">
+            <h3 id="source-title">"The capture, problem lines highlighted"</h3>
+            {rows}
+        </section>
+    }
+}
+
+/// The core's corrected request and response, ready to copy.
+#[component]
+fn Corrected(
+    /// The exchange corrected.
+    exchange: Exchange,
+) -> impl IntoView {
+    let clean = !exchange.findings.iter().any(|f| f.severity != Severity::Info);
+    let text = exchange.corrected.clone();
+    let copy_text = Signal::derive(move || text.clone());
+    view! {
+        <section class="corrected-panel" aria-labelledby="corrected-title">
+            <h3 id="corrected-title">"Corrected version"</h3>
+            <p class="muted">
+                {if clean {
+                    "Nothing needs fixing; this is the same handshake written out plainly."
+                } else {
+                    "The request and the response a correct client and server would exchange, keeping what the capture got right (path, host, key, offers) and fixing the rest."
+                }}
+            </p>
+            <pre class="corrected" tabindex="0" aria-labelledby="corrected-title">{exchange.corrected}</pre>
+            <CopyButton what="the corrected handshake" text=copy_text />
+        </section>
+    }
+}

@@ -19,6 +19,8 @@ pub enum Kind {
     /// A message received.
     In,
     Error,
+    /// `close()` called.
+    Closing,
     Close,
     /// The lab server's record of the handshake.
     Record,
@@ -34,6 +36,7 @@ impl Kind {
             Kind::Out => "sent",
             Kind::In => "received",
             Kind::Error => "error",
+            Kind::Closing => "closing",
             Kind::Close => "close",
             Kind::Record => "record",
             Kind::Note => "note",
@@ -48,6 +51,7 @@ impl Kind {
             Kind::Out => "ev ev-out",
             Kind::In => "ev ev-in",
             Kind::Error => "ev ev-error",
+            Kind::Closing => "ev ev-closing",
             Kind::Close => "ev ev-close",
             Kind::Record => "ev ev-record",
             Kind::Note => "ev ev-note",
@@ -120,7 +124,7 @@ pub fn binary_content(data: &[u8]) -> Content {
 
 /// Appends `entry`, dropping the oldest over [`MAX_ENTRIES`]; returns how
 /// many were dropped.
-pub fn push(entries: &mut Vec<Entry>, entry: Entry) -> usize {
+pub fn push<E>(entries: &mut Vec<E>, entry: E) -> usize {
     entries.push(entry);
     let over = entries.len().saturating_sub(MAX_ENTRIES);
     entries.drain(..over);

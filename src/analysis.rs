@@ -142,26 +142,6 @@ impl Analysis {
         let end = self.line_starts.get(n).copied().unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
-
-    /// Number of lines.
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
-    }
-}
-
-/// Longest part of one line the source view shows (HAR files are often
-/// one long line).
-pub const MAX_LINE_SHOWN: usize = 300;
-
-/// What the source view shows of a line: text before the marked part, the
-/// marked part, the text after, and whether the line was cut at either end.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Excerpt<'t> {
-    pub before: &'t str,
-    pub marked: &'t str,
-    pub after: &'t str,
-    pub cut_start: bool,
-    pub cut_end: bool,
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -172,34 +152,6 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// The part of `line` (which starts at byte `line_start` of the text) to
-/// show, with `mark` (a byte range of the text) marked when it falls on it.
-pub fn excerpt(line: &str, line_start: usize, mark: Option<(usize, usize)>) -> Excerpt<'_> {
-    let len = line.len();
-    let (ms, me) = match mark {
-        Some((s, e)) if s <= line_start + len && e >= line_start => {
-            let ms = s.saturating_sub(line_start).min(len);
-            (ms, e.saturating_sub(line_start).clamp(ms, len))
-        }
-        _ => (0, 0),
-    };
-    let (from, to) = if len <= MAX_LINE_SHOWN {
-        (0, len)
-    } else {
-        let from = floor_boundary(line, ms.saturating_sub(MAX_LINE_SHOWN / 3));
-        (from, floor_boundary(line, from + MAX_LINE_SHOWN))
-    };
-    let ms = floor_boundary(line, ms.clamp(from, to));
-    let me = floor_boundary(line, me.clamp(ms, to));
-    Excerpt {
-        before: &line[from..ms],
-        marked: &line[ms..me],
-        after: &line[me..to],
-        cut_start: from > 0,
-        cut_end: to < len,
-    }
-}
-
 /// "5.2 MiB", "12 KiB", "300 bytes".
 pub fn human_size(bytes: usize) -> String {
     match bytes {
@@ -207,6 +159,51 @@ pub fn human_size(bytes: usize) -> String {
         1024..1_048_576 => format!("{} KiB", bytes.div_ceil(1024)),
         _ => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
     }
+}
+
+/// The editor's text as it would cross the wire. A text box cannot hold CR
+/// (its value has LF line ends only), so typed or pasted text with no CR at
+/// all is read with CRLF line ends; anything with a CR is kept as it is.
+pub fn wire_line_ends(editor: String) -> String {
+    if editor.contains('\r') || !editor.contains('\n') { editor } else { editor.replace('\n', "\r\n") }
+}
+
+/// Where a finding on `line` (1-based) with byte `span` of the linted text is
+/// in the editor's `value` (whose line ends may differ): a UTF-16 range for
+/// `setSelectionRange`, the whole line when there is no span.
+pub fn editor_range(
+    analysis: &Analysis,
+    value: &str,
+    line: usize,
+    span: Option<(usize, usize)>,
+) -> (u32, u32) {
+    let linted = analysis.line(line);
+    let linted_start = analysis.line_starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
+    let (cs, ce) = match span {
+        Some((s, e)) => (
+            s.saturating_sub(linted_start).min(linted.len()),
+            e.saturating_sub(linted_start).min(linted.len()),
+        ),
+        None => (0, linted.len()),
+    };
+    // The same line in the editor's value.
+    let start = if line <= 1 {
+        0
+    } else {
+        value
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .nth(line - 2)
+            .map_or(value.len(), |(i, _)| i + 1)
+    };
+    let end = value[start..].find('\n').map_or(value.len(), |i| start + i);
+    let text = value[start..end].trim_end_matches('\r');
+    let from = start + floor_boundary(text, cs);
+    let to = start + floor_boundary(text, ce.max(cs));
+    let utf16 = |byte: usize| value[..byte].encode_utf16().count() as u32;
+    let from16 = utf16(from);
+    (from16, from16 + value[from..to].encode_utf16().count() as u32)
 }
 
 fn capitalise(s: &str) -> String {
@@ -329,7 +326,7 @@ mod tests {
     #[test]
     fn lines() {
         let a = Analysis::of("a\r\nbb\n\nc".into());
-        assert_eq!(a.line_count(), 4);
+        assert_eq!(a.line_starts.len(), 4);
         assert_eq!((a.line(1), a.line(2), a.line(3), a.line(4), a.line(5)), ("a", "bb", "", "c", ""));
         assert_eq!(line_starts("a\n"), [0]);
         assert_eq!(line_starts(""), [0]);
@@ -346,26 +343,40 @@ mod tests {
     }
 
     #[test]
-    fn excerpts() {
-        let e = excerpt("Host: x", 10, Some((16, 17)));
-        assert_eq!((e.before, e.marked, e.after), ("Host: ", "x", ""));
-        assert!(!e.cut_start && !e.cut_end);
-        let e = excerpt("Host: x", 10, None);
-        assert_eq!((e.before, e.marked, e.after), ("", "", "Host: x"));
-        let long = format!("{}é{}", "a".repeat(1000), "b".repeat(1000));
-        let e = excerpt(&long, 0, Some((1000, 1002)));
-        assert_eq!(e.marked, "é");
-        assert!(e.cut_start && e.cut_end);
-        assert!(e.before.len() + e.marked.len() + e.after.len() <= MAX_LINE_SHOWN);
-        // A mark on another line marks nothing.
-        let e = excerpt("abc", 0, Some((50, 60)));
-        assert_eq!(e.marked, "");
-    }
-
-    #[test]
     fn sizes() {
         assert_eq!(human_size(300), "300 bytes");
         assert_eq!(human_size(12 * 1024), "12 KiB");
         assert_eq!(human_size(5 * 1024 * 1024 + 200 * 1024), "5.2 MiB");
+    }
+
+    #[test]
+    fn typed_text_reads_as_crlf() {
+        assert_eq!(wire_line_ends("a\nb\n".into()), "a\r\nb\r\n");
+        assert_eq!(wire_line_ends("a\r\nb\n".into()), "a\r\nb\n");
+        // Each example still fires exactly its rules once the editor has dropped its CRs.
+        for ex in EXAMPLES {
+            let lf = ex.text.replace("\r\n", "\n");
+            let a = Analysis::of(wire_line_ends(lf).into());
+            let b = Analysis::of(ex.text.into());
+            let rules = |a: &Analysis| -> Vec<&str> {
+                let Outcome::Linted(r) = &a.outcome else { return vec![] };
+                r.exchanges.iter().flat_map(|e| &e.findings).map(|f| f.rule).collect()
+            };
+            assert_eq!(rules(&a), rules(&b), "{}", ex.id);
+        }
+    }
+
+    #[test]
+    fn ranges_in_the_editor() {
+        let a = Analysis::of("GET / HTTP/1.1\r\nHost: é x\r\n\r\n".into());
+        let value = "GET / HTTP/1.1\nHost: é x\n\n";
+        // "x" on line 2: bytes 25..26 of the linted text.
+        let x = a.text.find(" x").unwrap() + 1;
+        assert_eq!(editor_range(&a, value, 2, Some((x, x + 1))), (23, 24));
+        assert_eq!(&value.encode_utf16().collect::<Vec<_>>()[23..24], &[u16::from(b'x')]);
+        assert_eq!(editor_range(&a, value, 1, None), (0, 14));
+        // Out of range: an empty range at the end, never a panic.
+        let end = value.encode_utf16().count() as u32;
+        assert_eq!(editor_range(&a, value, 9, Some((400, 500))), (end, end));
     }
 }

@@ -138,7 +138,7 @@ impl AppState {
 
     /// Text the reader typed: lint it, leaving the editor alone.
     pub fn typed(&self, text: String) {
-        let text: Arc<str> = Arc::from(text);
+        let text: Arc<str> = Arc::from(crate::analysis::wire_line_ends(text));
         self.editor.update_untracked(|e| *e = text.clone());
         self.source.set(None);
         self.commit(text);

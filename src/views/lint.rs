@@ -10,16 +10,14 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::analysis::{self, Exchange, Outcome, excerpt, human_size};
+use crate::analysis::{self, Exchange, Outcome, editor_range, human_size};
 use crate::components::CopyButton;
 use crate::dom;
 use crate::route::MAX_FRAGMENT;
 use crate::state::{AppState, BIG_CAPTURE};
 
-/// Lines of context shown around the line in focus when the capture is long.
-const SOURCE_CONTEXT: usize = 40;
-/// Captures with at most this many lines are shown whole.
-const SOURCE_WHOLE: usize = 400;
+/// A finding's place: its index in the list, its line and its byte span.
+type Place = (usize, usize, Option<handshake::head::Span>);
 
 /// Reads a dropped or picked file into the linter.
 pub fn load_file(state: AppState, file: web_sys::File) {
@@ -54,6 +52,7 @@ pub fn LintView() -> impl IntoView {
     let timer = StoredValue::new(None::<TimeoutHandle>);
     let exchange_index = RwSignal::new(0usize);
     let finding_index = RwSignal::new(None::<usize>);
+    let scroll_top = RwSignal::new(0i32);
 
     // Text from elsewhere (an example, a file, a link) goes into the editor.
     Effect::new(move |_| {
@@ -108,6 +107,21 @@ pub fn LintView() -> impl IntoView {
         })
     });
 
+    // Choosing a finding selects what it points at in the editor.
+    let jump = Callback::new(move |(i, line, span): Place| {
+        finding_index.set(Some(i));
+        let Some(el) = editor.get_untracked() else { return };
+        let value = el.value();
+        let (from, to) = state.analysis.with_untracked(|a| editor_range(a, &value, line, span));
+        let _ = el.focus();
+        let _ = el.set_selection_range(from, to);
+        // Bring the line to the upper third of the editor.
+        let line_height = f64::from(el.scroll_height()) / (value.matches('\n').count() + 1) as f64;
+        let top = (line as f64 - 1.0) * line_height - f64::from(el.client_height()) / 3.0;
+        el.set_scroll_top(top.max(0.0) as i32);
+        scroll_top.set(el.scroll_top());
+    });
+
     view! {
         <section class="view" aria-labelledby="view-title">
             <h2 id="view-title" tabindex="-1">"Lint a captured handshake"</h2>
@@ -117,58 +131,136 @@ pub fn LintView() -> impl IntoView {
                 " output, a HAR file, headers copied from DevTools or HTTP/2 pseudo-headers. "
                 "It is checked as you type, here in the page: nothing is sent anywhere."
             </p>
-            <div class="toolbar">
-                <ExamplesMenu />
-                <label class="button file-pick">
-                    "Open a capture file"
-                    <input
-                        type="file"
-                        class="visually-hidden"
-                        accept=".har,.json,.txt,.log,.http,text/plain,application/json"
-                        on:change=move |ev| {
-                            let input: web_sys::HtmlInputElement = event_target(&ev);
-                            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                                load_file(state, file);
+            <div class="lint-grid">
+                <div class="lint-input">
+                    <div class="toolbar">
+                        <ExamplesMenu />
+                        <label class="button file-pick">
+                            "Open a capture file"
+                            <input
+                                type="file"
+                                class="visually-hidden"
+                                accept=".har,.json,.txt,.log,.http,text/plain,application/json"
+                                on:change=move |ev| {
+                                    let input: web_sys::HtmlInputElement = event_target(&ev);
+                                    if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                                        load_file(state, file);
+                                    }
+                                    input.set_value("");
+                                }
+                            />
+                        </label>
+                    </div>
+                    <label class="editor-label" for="capture">
+                        "Captured handshake"
+                    </label>
+                    <div class="editor-wrap">
+                        <EditorMarks exchange=current selected=finding_index scroll_top=scroll_top />
+                        <textarea
+                            id="capture"
+                            class="editor"
+                            node_ref=editor
+                            rows="12"
+                            spellcheck="false"
+                            autocomplete="off"
+                            autocapitalize="off"
+                            wrap="off"
+                            aria-describedby="editor-hint"
+                            placeholder="GET /chat HTTP/1.1\nHost: example.com\nUpgrade: websocket\n…"
+                            on:input=on_input
+                            on:scroll=move |_| {
+                                if let Some(el) = editor.get_untracked() {
+                                    scroll_top.set(el.scroll_top());
+                                }
                             }
-                            input.set_value("");
-                        }
-                    />
-                </label>
-            </div>
-            <label class="editor-label">
-                "Captured handshake"
-                <textarea
-                    id="capture"
-                    node_ref=editor
-                    rows="12"
-                    spellcheck="false"
-                    autocomplete="off"
-                    autocapitalize="off"
-                    wrap="off"
-                    placeholder="GET /chat HTTP/1.1\nHost: example.com\nUpgrade: websocket\n…"
-                    on:input=on_input
-                ></textarea>
-            </label>
-            <p class="hint">"You can also drop a file anywhere on the page."</p>
-            <StatusLine />
-            {move || {
-                current
-                    .get()
-                    .map(|ex| {
-                        view! {
+                        ></textarea>
+                    </div>
+                    <p id="editor-hint" class="hint">
+                        "Or drop a file anywhere on the page. Typed and pasted lines are read as ending in CRLF, "
+                        "as on the wire (a text box cannot keep CR); a file keeps its own line ends."
+                    </p>
+                    <StatusLine />
+                </div>
+                <div class="lint-results">
+                    {move || match current.get() {
+                        Some(ex) => view! {
                             <ExchangePicker index=exchange_index />
-                            <div class="report">
-                                <div class="report-main">
-                                    <VerdictPanel exchange=ex.clone() />
-                                    <FindingsList findings=ex.findings.clone() selected=finding_index />
-                                </div>
-                                <SourceView exchange=current selected=finding_index />
-                            </div>
+                            <VerdictPanel exchange=ex.clone() />
+                            <FindingsList findings=ex.findings.clone() selected=finding_index jump=jump />
                             <Corrected exchange=ex />
                         }
-                    })
-            }}
+                        .into_any(),
+                        None => view! { <ResultsPlaceholder /> }.into_any(),
+                    }}
+                </div>
+            </div>
         </section>
+    }
+}
+
+/// What the results column says before there is anything to lint (the static
+/// shell in index.html shows the same).
+#[component]
+fn ResultsPlaceholder() -> impl IntoView {
+    view! {
+        <section class="placeholder-panel" aria-labelledby="placeholder-title">
+            <h3 id="placeholder-title">"What you will get"</h3>
+            <ul>
+                <li>"A verdict: would a browser accept the response, would a server accept the request, and which status a server should send."</li>
+                <li>"Findings, each with its rule, the RFC section and why it matters; choose one to select its line in the capture."</li>
+                <li>"A corrected request and response, ready to copy."</li>
+            </ul>
+        </section>
+    }
+}
+
+/// Highlights, behind the editor's text, the lines that have findings.
+#[component]
+fn EditorMarks(
+    /// The exchange whose findings are marked.
+    exchange: Memo<Option<Exchange>>,
+    /// The chosen finding, marked more strongly.
+    selected: RwSignal<Option<usize>>,
+    /// The editor's scroll position, followed by the marks.
+    scroll_top: RwSignal<i32>,
+) -> impl IntoView {
+    let marks = move || {
+        let ex = exchange.get()?;
+        let chosen = selected.get().and_then(|i| ex.findings.get(i)).and_then(|f| f.line);
+        let mut lines: Vec<(usize, Severity)> = Vec::new();
+        for f in &ex.findings {
+            let Some(line) = f.line else { continue };
+            match lines.iter_mut().find(|(l, _)| *l == line) {
+                Some((_, sev)) => *sev = (*sev).min(f.severity),
+                None => lines.push((line, f.severity)),
+            }
+        }
+        Some(
+            lines
+                .into_iter()
+                .map(|(line, sev)| {
+                    let class = match sev {
+                        Severity::Error => "mark-line sev-error",
+                        Severity::Warning => "mark-line sev-warning",
+                        Severity::Info => "mark-line sev-info",
+                    };
+                    view! {
+                        <div
+                            class=class
+                            class:current=chosen == Some(line)
+                            style:top=format!("{}rem", 0.5 + 1.5 * (line - 1) as f64)
+                        ></div>
+                    }
+                })
+                .collect_view(),
+        )
+    };
+    view! {
+        <div class="editor-marks" aria-hidden="true">
+            <div class="editor-marks-inner" style:transform=move || format!("translateY({}px)", -scroll_top.get())>
+                {marks}
+            </div>
+        </div>
     }
 }
 
@@ -448,6 +540,8 @@ fn FindingsList(
     findings: Vec<Finding>,
     /// The chosen finding (an index into `findings`).
     selected: RwSignal<Option<usize>>,
+    /// Selects a finding's place in the editor: (index, line, byte span).
+    jump: Callback<Place>,
 ) -> impl IntoView {
     let empty = findings.is_empty();
     let items = findings
@@ -471,16 +565,11 @@ fn FindingsList(
                     </details>
                 }
             });
-            let jump = move |_| {
-                selected.set(Some(i));
-                if let Some(line) = f.line {
-                    request_animation_frame(move || dom::focus_id(&format!("src-line-{line}")));
-                }
-            };
+            let span = f.span;
             let message = f.message.clone();
             let body = match f.line {
                 Some(line) => view! {
-                    <button type="button" class="finding-jump" on:click=jump>
+                    <button type="button" class="finding-jump" on:click=move |_| jump.run((i, line, span))>
                         <span class="line-no">{format!("Line {line}")}</span>
                         " "
                         {message}
@@ -512,80 +601,6 @@ fn FindingsList(
                 {items}
             </ol>
             {empty.then(|| view! { <p class="ok-note">"No findings: this exchange follows every rule the linter checks."</p> })}
-        </section>
-    }
-}
-
-/// The capture with the lines that have findings highlighted; long captures
-/// are shown around the line in focus.
-#[component]
-fn SourceView(
-    /// The exchange whose findings are highlighted.
-    exchange: Memo<Option<Exchange>>,
-    /// The chosen finding.
-    selected: RwSignal<Option<usize>>,
-) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let rows = move || {
-        let ex = exchange.get()?;
-        let chosen = selected.get().and_then(|i| ex.findings.get(i));
-        let analysis = state.analysis.get();
-        let total = analysis.line_count();
-        let focus = chosen
-            .and_then(|f| f.line)
-            .or_else(|| ex.findings.iter().find_map(|f| f.line))
-            .unwrap_or(ex.line);
-        let (first, last) = if total <= SOURCE_WHOLE {
-            (1, total)
-        } else {
-            (focus.saturating_sub(SOURCE_CONTEXT).max(1), (focus + SOURCE_CONTEXT).min(total))
-        };
-        let rows = (first..=last)
-            .map(|n| {
-                let on_line: Vec<&Finding> = ex.findings.iter().filter(|f| f.line == Some(n)).collect();
-                let is_current = chosen.is_some_and(|c| c.line == Some(n));
-                let mark = if is_current {
-                    chosen.and_then(|c| c.span)
-                } else {
-                    on_line.first().and_then(|f| f.span)
-                };
-                let start = analysis.line_starts[n - 1];
-                let e = excerpt(analysis.line(n), start, mark);
-                let class = match on_line.iter().map(|f| f.severity).min() {
-                    Some(Severity::Error) => "src flagged sev-error",
-                    Some(Severity::Warning) => "src flagged sev-warning",
-                    Some(Severity::Info) => "src flagged sev-info",
-                    None => "src",
-                };
-                let (before, marked, after) =
-                    (e.before.to_string(), e.marked.to_string(), e.after.to_string());
-                view! {
-                    <li id=format!("src-line-{n}") class=class class:current=is_current tabindex="-1">
-                        <span class="ln" aria-hidden="true">{n}</span>
-                        <span class="code">
-                            {e.cut_start.then_some("…")}
-                            {before}
-                            {(!marked.is_empty()).then(|| view! { <mark>{marked}</mark> })}
-                            {after}
-                            {e.cut_end.then_some("…")}
-                        </span>
-                    </li>
-                }
-            })
-            .collect_view();
-        let range = (first > 1 || last < total)
-            .then(|| format!("Lines {first}–{last} of {total}, around the line in focus."));
-        Some(view! {
-            {range.map(|r| view! { <p class="muted">{r}</p> })}
-            <ol class="source" aria-labelledby="source-title">
-                {rows}
-            </ol>
-        })
-    };
-    view! {
-        <section class="source-panel" aria-labelledby="source-title">
-            <h3 id="source-title">"The capture, problem lines highlighted"</h3>
-            {rows}
         </section>
     }
 }

@@ -42,15 +42,15 @@ export async function waitForApp(page) {
 
 /**
  * A test that opens the app at `APP_URL + path` in a fresh page, waits for it to
- * mount, runs `body({ page, problems, context })`, and then fails if the page
- * logged any error. `contextOptions` go to `browser.newContext` (colour scheme,
+ * mount, runs `body({ page, problems, context, t })` (`t`: node's test context),
+ * and then fails if the page logged any error. `contextOptions` go to `browser.newContext` (colour scheme,
  * permissions...). `allowConsoleErrors`: regular expressions for console errors
  * the browser itself logs on purpose in this test (a failed WebSocket handshake, a
  * probe of an absent server), matched against `text (url)`; keep each one narrow.
  * Page errors are never allowed.
  */
 export function appTest(name, body, { path = '', viewport, contextOptions = {}, allowConsoleErrors = [] } = {}) {
-  test(name, async () => {
+  test(name, async (t) => {
     const b = await launchBrowser();
     const context = await b.newContext({ ...(viewport ? { viewport } : {}), ...contextOptions });
     const page = await context.newPage();
@@ -64,7 +64,7 @@ export function appTest(name, body, { path = '', viewport, contextOptions = {}, 
     try {
       await page.goto(APP_URL + path);
       await waitForApp(page);
-      await body({ page, problems, context });
+      await body({ page, problems, context, t });
       assert.deepEqual(problems, [], 'the page logged errors');
     } finally {
       await context.close();

@@ -784,9 +784,10 @@ fn record_view(shown: Arc<Shown>) -> impl IntoView {
         .iter()
         .map(|f| {
             let class = format!("live-finding sev-{}", f.severity.as_str());
+            let badge = format!("badge {}", f.severity.as_str());
             view! {
                 <li class=class>
-                    <span class="live-sev">{severity_label(f.severity)}</span>
+                    <span class=badge>{severity_label(f.severity)}</span>
                     " "
                     <code>{f.rule}</code>
                     " "
@@ -823,6 +824,7 @@ fn record_view(shown: Arc<Shown>) -> impl IntoView {
                     <pre class="live-bytes" aria-label="Response bytes">{p.record.response.clone()}</pre>
                 </figure>
             </div>
+            {p.findings.is_empty().then(|| view! { <p class="live-hint">"The core found nothing to report."</p> })}
             <ul class="live-findings" aria-label="Findings">{findings}</ul>
         </section>
     }
@@ -913,7 +915,9 @@ pub fn LiveView() -> impl IntoView {
                     />
                 </label>
                 <div class="live-buttons">
-                    <button type="submit" prop:disabled=move || phase.get().is_live()>"Connect"</button>
+                    <button type="submit" class="primary" prop:disabled=move || phase.get().is_live()>
+                        "Connect"
+                    </button>
                     <button
                         type="button"
                         prop:disabled=move || !matches!(phase.get(), Phase::Connecting | Phase::Open)
@@ -1029,6 +1033,11 @@ pub fn LiveView() -> impl IntoView {
                 {move || {
                     let n = live.dropped.get();
                     (n > 0).then(|| view! { <p class="live-hint">{format!("{n} older events were dropped.")}</p> })
+                }}
+                {move || {
+                    live.events.with(Vec::is_empty).then(|| {
+                        view! { <p class="live-hint">"Nothing yet: Connect opens a socket, and everything it does appears here."</p> }
+                    })
                 }}
                 <ol class="events" aria-label="Events" node_ref=list_ref>
                     <For

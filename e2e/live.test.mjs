@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after } from 'node:test';
-import { APP_URL, LAB_URL, appTest, closeBrowser } from './support/browser.mjs';
+import { APP_URL, LAB_URL, appTest, closeBrowser, waitForApp } from './support/browser.mjs';
 
 after(closeBrowser);
 
@@ -11,11 +11,14 @@ const APP_ORIGIN = new URL(APP_URL).origin;
 const LAB_HTTP = LAB_URL.replace(/^ws/, 'http');
 const TIMEOUT = { timeout: 10000 };
 
+/** `text` as a literal inside a regular expression. */
+const esc = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 /** The page probes the default lab address once; nothing answers there during the tests. */
 const DEFAULT_PROBE = /\(http:\/\/127\.0\.0\.1:9001\/\)$/;
 /** Chromium's console error for a handshake that failed on `route` of the test's lab. */
 const failedHandshake = (route) =>
-  new RegExp(`^WebSocket connection to '${LAB_URL}${route}\\?id=[0-9a-f]{16}' failed: `);
+  new RegExp(`^WebSocket connection to '${esc(LAB_URL + route)}\\?id=[0-9a-f]{16}' failed: `);
 
 const LIVE = { path: '#/live', allowConsoleErrors: [DEFAULT_PROBE] };
 
@@ -358,3 +361,79 @@ appTest('a lab at 127.0.0.1:9001: the URL defaults to its /echo and its routes a
     lab.kill();
   }
 }, LIVE);
+
+/** An https origin for the app: Playwright answers its requests from the test's server. */
+const HTTPS_ORIGIN = 'https://handshake-lab.test';
+
+async function openOverHttps(page, context) {
+  await context.route(`${HTTPS_ORIGIN}/**`, async (route) => {
+    const url = route.request().url().replace(HTTPS_ORIGIN, APP_ORIGIN);
+    await route.fulfill({ response: await route.fetch({ url }) });
+  });
+  await page.goto(`${HTTPS_ORIGIN}${new URL(APP_URL).pathname}#/live`);
+  await waitForApp(page);
+  assert.equal(await page.evaluate(() => window.isSecureContext && location.protocol), 'https:');
+}
+
+/** The lab refuses its records to the https origin (it allows only the test server's). */
+const LAB_PROBE_FROM_HTTPS = [
+  new RegExp(`^Access to fetch at '${esc(LAB_HTTP)}/' from origin '${esc(HTTPS_ORIGIN)}' has been blocked by CORS policy`),
+  new RegExp(`^Failed to load resource: net::ERR_FAILED \\(${esc(LAB_HTTP)}/\\)$`),
+];
+
+appTest(
+  'from an https page: ws:// to another host is refused in words; ws:// to this machine opens once local network access is allowed',
+  async ({ page, context }) => {
+    await openOverHttps(page, context);
+    const p = panel(page);
+    const sockets = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+
+    await p.url.fill('ws://example.com/chat');
+    await p.connect.click();
+    await p.alert('This page was loaded over https').waitFor(TIMEOUT);
+    assert.match(await page.getByRole('alert').textContent(), /mixed content\)\. Use wss:\/\/example\.com\/chat\./);
+    assert.deepEqual(sockets, []);
+
+    // Loopback is exempt from mixed content (Chromium asks for local network access instead).
+    await p.url.fill(`${LAB_URL}/echo`);
+    await p.connect.click();
+    await p.entries('open').waitFor(TIMEOUT);
+    await p.entries('note').filter({ hasText: `--allow-origin ${HTTPS_ORIGIN}` }).waitFor(TIMEOUT);
+    await p.message.fill('over https');
+    await p.send.click();
+    await p.entries('received').filter({ hasText: 'text, 10 bytes' }).waitFor(TIMEOUT);
+    await p.disconnect.click();
+    await p.entries('close').waitFor(TIMEOUT);
+    assert.deepEqual(sockets, [`${LAB_URL}/echo`]);
+  },
+  {
+    ...LIVE,
+    contextOptions: { permissions: ['local-network-access'] },
+    allowConsoleErrors: [DEFAULT_PROBE, ...LAB_PROBE_FROM_HTTPS],
+  },
+);
+
+appTest(
+  'from an https page without local network access, the failure is explained',
+  async ({ page, context }) => {
+    await openOverHttps(page, context);
+    const p = panel(page);
+    await p.url.fill(`${LAB_URL}/echo`);
+    await p.connect.click();
+    await p.entries('close').filter({ hasText: '1006 Abnormal Closure' }).waitFor(TIMEOUT);
+    assert.equal(await p.entries('open').count(), 0);
+    const hint = p.entries('note').filter({ hasText: 'local network access' });
+    await hint.waitFor(TIMEOUT);
+    assert.match(await hint.textContent(), new RegExp(`--allow-origin ${esc(HTTPS_ORIGIN)}`));
+  },
+  {
+    ...LIVE,
+    allowConsoleErrors: [
+      DEFAULT_PROBE,
+      ...LAB_PROBE_FROM_HTTPS,
+      new RegExp(`ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS \\(${esc(LAB_HTTP)}/\\)$`),
+      new RegExp(`^WebSocket connection to '${esc(LAB_URL)}/echo' failed: .*ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS`),
+    ],
+  },
+);

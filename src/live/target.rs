@@ -52,12 +52,7 @@ impl Target {
 
     /// This machine: `localhost`, `127.x.x.x` or `[::1]`.
     pub fn is_loopback(&self) -> bool {
-        self.host == "localhost"
-            || self.host.ends_with(".localhost")
-            || self.host == "[::1]"
-            || self.host.strip_prefix("127.").is_some_and(|rest| {
-                rest.split('.').count() == 3 && rest.split('.').all(|n| n.parse::<u8>().is_ok())
-            })
+        is_loopback_host(&self.host)
     }
 
     /// `http://host:port/`, where a lab server describes itself, when the
@@ -90,6 +85,44 @@ impl Target {
     pub fn record_url(&self, id: &str) -> String {
         format!("{}/last?id={id}", self.http_origin())
     }
+}
+
+/// `localhost`, `*.localhost`, `127.x.x.x` or `[::1]` (lower-case).
+pub fn is_loopback_host(host: &str) -> bool {
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "[::1]"
+        || host.strip_prefix("127.").is_some_and(|rest| {
+            rest.split('.').count() == 3 && rest.split('.').all(|n| n.parse::<u8>().is_ok())
+        })
+}
+
+/// What to say when a connection to `target` failed and the browser said
+/// only 1006; `page_origin` is this page's, e.g. `https://example.github.io`.
+pub fn failure_hint(target: &Target, page_origin: &str) -> String {
+    let mut hint = String::from(
+        "A browser never tells a page why a connection failed: a refused connection, a failed DNS lookup or TLS handshake, and a handshake answered without 101 all end in 1006.",
+    );
+    let page_host = page_origin.split_once("://").map_or(page_origin, |(_, rest)| rest);
+    let page_host = match page_host.strip_prefix('[') {
+        Some(v6) => format!("[{}]", v6.split(']').next().unwrap_or_default()),
+        None => page_host.split(':').next().unwrap_or_default().to_ascii_lowercase(),
+    };
+    if target.is_loopback() && !is_loopback_host(&page_host) {
+        hint.push_str(
+            " This page does not come from this machine, so Chromium lets it reach 127.0.0.1 or localhost only with your permission (local network access); declined or blocked, the connection fails the same way.",
+        );
+    }
+    if target.probe_url().is_some() {
+        hint.push_str(&format!(
+            " If a lab server runs there, start it with --allow-origin {page_origin} so this page can read its records and show both sides of the handshake."
+        ));
+    } else {
+        hint.push_str(
+            " Connect to a lab server (cargo run -p handshake-lab, then ws://127.0.0.1:9001/echo) to see what the server received and answered.",
+        );
+    }
+    hint
 }
 
 /// The ids the lab accepts: 1-64 of `A-Z a-z 0-9 - _ . ~`.
@@ -283,6 +316,24 @@ mod tests {
         assert_eq!(ok("ws://localhost/echo").probe_url().as_deref(), Some("http://localhost/"));
         assert_eq!(ok("wss://127.0.0.1:9001/echo").probe_url(), None);
         assert_eq!(ok("ws://example.com/").probe_url(), None);
+    }
+
+    #[test]
+    fn hints_for_a_failure() {
+        let local = ok("ws://127.0.0.1:9001/echo");
+        let from_web = failure_hint(&local, "https://someone.github.io");
+        assert!(from_web.contains("local network access"), "{from_web}");
+        assert!(from_web.contains("--allow-origin https://someone.github.io"), "{from_web}");
+        let from_here = failure_hint(&local, "http://127.0.0.1:8080");
+        assert!(
+            !from_here.contains("local network access") && from_here.contains("--allow-origin"),
+            "{from_here}"
+        );
+        assert!(!failure_hint(&local, "http://[::1]:8080").contains("local network access"));
+        assert!(!failure_hint(&local, "http://localhost:8080").contains("local network access"));
+        let remote = failure_hint(&ok("wss://example.com/"), "https://someone.github.io");
+        assert!(remote.contains("1006") && remote.contains("cargo run -p handshake-lab"), "{remote}");
+        assert!(!remote.contains("local network access"));
     }
 
     #[test]

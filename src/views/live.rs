@@ -86,6 +86,7 @@ struct Pairing {
 /// closes a socket still open), so no event reaches a dropped closure.
 struct Conn {
     ws: WebSocket,
+    target: Target,
     lab: Option<Pairing>,
     opened: bool,
     /// `/mirror`: the first message is the record.
@@ -271,6 +272,11 @@ fn js_error(e: &JsValue) -> String {
         (_, Some(message)) => message,
         _ => e.as_string().unwrap_or_else(|| "an unknown error".to_string()),
     }
+}
+
+/// This page's origin, e.g. `https://example.github.io`.
+fn page_origin() -> String {
+    window().location().origin().unwrap_or_default()
 }
 
 /// A promise that resolves after `ms`.
@@ -479,13 +485,24 @@ fn open(live: Live, generation: u64, target: Target, lab: Option<Pairing>, proto
             s.protocol = protocol;
             s.extensions = extensions;
         });
-        let lab = live.conn.try_update_value(|c| {
+        let opened = live.conn.try_update_value(|c| {
             let c = c.as_mut()?;
             c.opened = true;
-            c.lab.clone().filter(|_| !c.awaiting_mirror)
+            Some((c.lab.clone(), c.awaiting_mirror, c.target.probe_url()))
         });
-        if let Some(Some(pairing)) = lab {
-            spawn_local(fetch_record(live, generation, pairing, true));
+        match opened.flatten() {
+            Some((Some(pairing), false, _)) => spawn_local(fetch_record(live, generation, pairing, true)),
+            Some((None, _, Some(probe))) => {
+                let origin = page_origin();
+                live.log(
+                    Kind::Note,
+                    format!(
+                        "The page could not read {probe}: this is not a lab server, or a lab that does not share its records with {origin} (start it with --allow-origin {origin}). This handshake stays hidden."
+                    ),
+                    None,
+                );
+            }
+            _ => {}
         }
     });
     let on_message = OnMessage::new(move |ev: MessageEvent| {
@@ -495,11 +512,7 @@ fn open(live: Live, generation: u64, target: Target, lab: Option<Pairing>, proto
     });
     let on_error = OnEvent::new(move |_| {
         if live.current(generation) {
-            live.log(
-                Kind::Error,
-                "The browser fired error. It tells a page nothing more: a refused connection, a failed TLS or DNS lookup and a handshake answered without 101 all look the same. The close event follows.",
-                None,
-            );
+            live.log(Kind::Error, "The browser fired error, with no detail; the close event follows.", None);
         }
     });
     let on_close = OnClose::new(move |ev: CloseEvent| {
@@ -509,10 +522,11 @@ fn open(live: Live, generation: u64, target: Target, lab: Option<Pairing>, proto
         live.log(Kind::Close, closing::describe(ev.code(), &ev.reason(), ev.was_clean()), None);
         live.set_phase(Phase::Closed);
         live.buffered.set(live.with_ws(WebSocket::buffered_amount).unwrap_or(0));
-        let (opened, lab) =
-            live.conn.with_value(|c| c.as_ref().map(|c| (c.opened, c.lab.clone()))).unwrap_or_default();
-        match lab {
-            Some(pairing) if !opened => {
+        let failed = live
+            .conn
+            .with_value(|c| c.as_ref().filter(|c| !c.opened).map(|c| (c.lab.clone(), c.target.clone())));
+        match failed {
+            Some((Some(pairing), _)) => {
                 live.log(
                     Kind::Note,
                     "The browser says only 1006. The lab server kept its side: asking it for the record.",
@@ -520,14 +534,10 @@ fn open(live: Live, generation: u64, target: Target, lab: Option<Pairing>, proto
                 );
                 spawn_local(fetch_record(live, generation, pairing, false));
             }
-            None if !opened => {
-                live.log(
-                    Kind::Note,
-                    "A browser never tells a page why a connection failed. Connect to a lab server route (ws://127.0.0.1:9001/...) to see what the server received and answered.",
-                    None,
-                );
+            Some((None, target)) => {
+                live.log(Kind::Note, target::failure_hint(&target, &page_origin()), None);
             }
-            _ => {}
+            None => {}
         }
     });
     ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
@@ -538,6 +548,7 @@ fn open(live: Live, generation: u64, target: Target, lab: Option<Pairing>, proto
     // Replacing the old connection drops (and detaches) its handlers.
     live.conn.set_value(Some(Conn {
         ws,
+        target,
         lab,
         opened: false,
         awaiting_mirror,
@@ -621,7 +632,7 @@ async fn fetch_record(live: Live, generation: u64, pairing: Pairing, opened: boo
             Err(FetchError::Status(status)) => format!("the lab answered {status}"),
             Err(FetchError::Failed(why)) => format!(
                 "{why}. A lab shares records only with the origins it allows: start it with --allow-origin {}",
-                window().location().origin().unwrap_or_default()
+                page_origin()
             ),
         };
         let message = format!("No record from GET {url}: {why}.");

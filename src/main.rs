@@ -108,7 +108,16 @@ fn App(
                     .map(|v| {
                         view! {
                             <li>
-                                <a href=v.href() aria-current=move || (state.view.get() == v).then_some("page")>
+                                <a
+                                    href=v.href()
+                                    aria-current=move || (state.view.get() == v).then_some("page")
+                                    on:click=move |_| {
+                                        // The current view's own link changes no address: move focus anyway.
+                                        if state.view.get_untracked() == v {
+                                            request_animation_frame(|| dom::focus_id("view-title"));
+                                        }
+                                    }
+                                >
                                     {v.label()}
                                 </a>
                             </li>

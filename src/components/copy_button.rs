@@ -15,9 +15,10 @@ enum CopyState {
     Failed,
 }
 
-/// Copies `text()` to the clipboard. The button reads "Copy" followed by
-/// `what` for screen readers (so several copy buttons stay distinct), then
-/// "Copied" (or "Copy failed") for two seconds; the live region says so too.
+/// Copies `text` to the clipboard. The button reads "Copy" followed, for
+/// screen readers, by `what` (so several copy buttons stay distinct), or the
+/// visible `label`; then "Copied" (or "Copy failed") for two seconds. The live
+/// region says so too.
 #[component]
 pub fn CopyButton(
     /// What is copied, e.g. "the accept value" (read by screen readers only).
@@ -50,7 +51,7 @@ pub fn CopyButton(
                 CopyState::Copied => "Copied",
                 CopyState::Failed => "Copy failed",
             }}
-            <span class="visually-hidden">" " {what}</span>
+            {label.is_none().then(|| view! { <span class="visually-hidden">" " {what}</span> })}
         </button>
     }
 }

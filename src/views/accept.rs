@@ -164,7 +164,7 @@ pub fn AcceptView() -> impl IntoView {
                 <div class="value-row">
                     <output aria-labelledby="accept-label" class="value big">{move || accept_text.get()}</output>
                     <CopyButton what="the accept value" text=accept_text />
-                    <CopyButton what="the header line" text=header_line label="Copy header" />
+                    <CopyButton what="the header line" text=header_line label="Copy header line" />
                 </div>
                 <p class="note">
                     "The server sends it back in its 101 response; the client computes the same value and fails the connection if the two differ. "

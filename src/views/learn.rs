@@ -340,8 +340,8 @@ fn Headers() -> impl IntoView {
                                         <th scope="row">
                                             <a href=href>
                                                 <code>{row.name}</code>
+                                                <span class="visually-hidden">" " {what}</span>
                                             </a>
-                                            <span class="visually-hidden">" " {what}</span>
                                         </th>
                                         <td>{row.sent_by}</td>
                                         <td>{row.purpose} {example}</td>

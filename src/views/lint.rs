@@ -124,7 +124,7 @@ pub fn LintView() -> impl IntoView {
 
     view! {
         <section class="view" aria-labelledby="view-title">
-            <h2 id="view-title" tabindex="-1">"Lint a captured handshake"</h2>
+            <h2 id="view-title" tabindex="-1">"Handshake linter"</h2>
             <p class="lede">
                 "Paste a WebSocket opening handshake as raw HTTP, "
                 <code>"curl -v"</code>

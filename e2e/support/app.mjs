@@ -1,0 +1,75 @@
+// Helpers for the app's browser tests: the core's own answers through the
+// `handshake` CLI (the oracle the page must agree with), and page probes.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+
+/** The CLI built by the test run (HANDSHAKE_BIN, set by `cargo xtask e2e`). */
+export const HANDSHAKE_BIN = process.env.HANDSHAKE_BIN ?? 'handshake';
+
+/** Runs the CLI; returns { status, stdout, stderr }. */
+export function cli(args, input) {
+  const run = spawnSync(HANDSHAKE_BIN, args, { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (run.error) throw run.error;
+  return run;
+}
+
+/** The core's JSON report of `text`. */
+export function coreLint(text) {
+  const run = cli(['lint', '-', '--format', 'json'], text);
+  assert.ok(run.status === 0 || run.status === 1, `handshake lint failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+/** Every rule id the core reports for `text`, sorted, without repeats. */
+export function coreRuleIds(text) {
+  const report = coreLint(text);
+  return [...new Set(report.exchanges.flatMap((e) => e.findings.map((f) => f.rule)))].sort();
+}
+
+/** Text as the page reads what was typed: LF line ends become CRLF when there is no CR. */
+export function wire(text) {
+  return text.includes('\r') || !text.includes('\n') ? text : text.replace(/\n/g, '\r\n');
+}
+
+/** The examples menu's entries: [{ id, title }]. */
+export async function exampleOptions(page) {
+  return page.getByLabel('Examples').locator('option').evaluateAll((options) =>
+    options.filter((o) => o.value).map((o) => ({ id: o.value, title: o.textContent.trim() })),
+  );
+}
+
+/** The rule ids shown in the Findings list, sorted, without repeats. */
+export async function shownRuleIds(page) {
+  const ids = await page.getByRole('list', { name: 'Findings' }).locator('.rule-id').allTextContents();
+  return [...new Set(ids.map((s) => s.trim()))].sort();
+}
+
+/** Replaces the editor's text the way a paste does (one input event). */
+export async function paste(page, text) {
+  const editor = page.getByLabel('Captured handshake');
+  await editor.focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** Resolves when the status line says the capture was linted (after the debounce). */
+export async function linted(page, timeout = 10000) {
+  await page.locator('.status-line .detected, .status-line .error-note').first().waitFor({ timeout });
+}
+
+/** Fails if the page scrolls sideways. */
+export async function assertNoHorizontalScroll(page, what) {
+  const [scroll, client] = await page.evaluate(() => [
+    document.documentElement.scrollWidth,
+    document.documentElement.clientWidth,
+  ]);
+  assert.ok(scroll <= client, `${what}: the page is ${scroll}px wide in a ${client}px viewport`);
+}
+
+/** Records every WebSocket the page opens. */
+export function watchSockets(page) {
+  const opened = [];
+  page.on('websocket', (ws) => opened.push(ws.url()));
+  return opened;
+}

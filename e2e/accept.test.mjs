@@ -47,10 +47,10 @@ appTest('key problems are explained beside the input; the accept still uses the 
   assert.equal(await key.getAttribute('aria-describedby'), 'key-judgement');
   const cases = [
     // RFC 6455 §4.1's own example key: 16 bytes, but not canonical base64.
-    ['AQIDBAUGBwgJCgsMDQ4PEC==', /warning.*not canonical base64.*AQIDBAUGBwgJCgsMDQ4PEA==/s],
-    ['WHQ4eXhscUtKYjBvOGN3WEdtOEQ=', /error.*decodes to 20 bytes, not 16/s],
-    ['InvalidKey', /error.*padding/s],
-    ['dGhlIHNhbXBs ZSBub25jZQ==', /error.*whitespace at character 13/s],
+    ['AQIDBAUGBwgJCgsMDQ4PEC==', /warning.*Not canonical base64.*AQIDBAUGBwgJCgsMDQ4PEA==/s],
+    ['WHQ4eXhscUtKYjBvOGN3WEdtOEQ=', /error.*Decodes to 20 bytes, not 16/s],
+    ['InvalidKey', /error.*padding/is],
+    ['dGhlIHNhbXBs ZSBub25jZQ==', /error.*The key contains whitespace at character 13/s],
     ['dGhlIHNhbXBsZSBub25jZQ!=', /not in the base64 alphabet/],
   ];
   for (const [value, says] of cases) {

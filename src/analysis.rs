@@ -206,7 +206,8 @@ pub fn editor_range(
     (from16, from16 + value[from..to].encode_utf16().count() as u32)
 }
 
-fn capitalise(s: &str) -> String {
+/// `s` with its first letter in upper case.
+pub fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),

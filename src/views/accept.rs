@@ -98,7 +98,7 @@ pub fn AcceptView() -> impl IntoView {
                                             <li>
                                                 <span class=class>{word}</span>
                                                 " "
-                                                {p.message()}
+                                                {crate::analysis::capitalise(&p.message())}
                                                 "."
                                                 {hint}
                                             </li>

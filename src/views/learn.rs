@@ -9,7 +9,7 @@ use handshake::rules::CATALOGUE;
 use leptos::prelude::*;
 
 use crate::analysis::reason;
-use crate::components::CopyButton;
+use crate::components::{CopyButton, code_text};
 use crate::dom;
 use crate::simulate;
 use crate::state::{AppState, RFC_KEY};
@@ -201,7 +201,7 @@ fn Exchange() -> impl IntoView {
         view! {
             <span class="byte-line" class:lit=move || STEPS[step.get()].lines.contains(&i)>
                 {text}
-                <span class="crlf" aria-hidden="true">"␍␊"</span>
+                <span class="crlf" aria-hidden="true">"\\r\\n"</span>
             </span>
             "\n"
         }
@@ -213,7 +213,7 @@ fn Exchange() -> impl IntoView {
             <h3 id="exchange-title">"The exchange, step by step"</h3>
             <p>
                 "These are the real bytes of a handshake, using the sample key from RFC 6455. "
-                "Each line ends with CR LF (shown as ␍␊). Step through it:"
+                "Each line ends with the two bytes CR LF (shown as \\r\\n). Step through it:"
             </p>
             <div class="stepper">
                 <div class="step-controls">
@@ -407,7 +407,7 @@ const CHECKLIST: &[CheckItem] = &[
     },
     CheckItem {
         check: "Closing uses a proper close code",
-        why: "A close frame carries a code from the table below; 1005, 1006 and 1015 are reported locally and never sent. This happens after the handshake, so the linter cannot see it; the Live view will.",
+        why: "A close frame carries a code from the table below; 1005, 1006 and 1015 are reported locally and never sent. This happens after the handshake, so a capture of the handshake cannot show it: try it in the Live view.",
         rules: &[],
         example: "",
     },
@@ -453,7 +453,14 @@ fn Checklist() -> impl IntoView {
                                 {(!item.example.is_empty())
                                     .then(|| view! { <p>"Try: " <ExampleLink id=item.example /></p> })}
                                 {item.rules.is_empty()
-                                    .then(|| view! { <p>"See the " <a href="#/learn?at=close-codes">"close codes"</a> "."</p> })}
+                                    .then(|| {
+                                        view! {
+                                            <p>
+                                                "See the " <a href="#/learn?at=close-codes">"close codes"</a>
+                                                ", then close a real connection in the " <a href="#/live">"Live view"</a> "."
+                                            </p>
+                                        }
+                                    })}
                             </li>
                         }
                     })
@@ -669,7 +676,10 @@ fn Http2() -> impl IntoView {
                 " (HTTP/3) instead turn one stream into a WebSocket with an extended CONNECT:"
             </p>
             <ul>
-                <li>"The server first advertises SETTINGS_ENABLE_CONNECT_PROTOCOL = 1; without it the client must not try."</li>
+                <li>
+                    "The server first advertises " <code>"SETTINGS_ENABLE_CONNECT_PROTOCOL = 1"</code>
+                    "; without it the client must not try."
+                </li>
                 <li>
                     "The request is " <code>":method CONNECT"</code> " with " <code>":protocol websocket"</code>
                     ", plus " <code>":scheme"</code> ", " <code>":path"</code> " and " <code>":authority"</code> "."
@@ -690,73 +700,40 @@ fn Http2() -> impl IntoView {
     }
 }
 
-/// (code, name, meaning, sent on the wire, a script may send it with close()).
-const CLOSE_CODES: &[(&str, &str, &str, bool, bool)] = &[
-    ("1000", "Normal Closure", "The purpose of the connection is fulfilled.", true, true),
-    ("1001", "Going Away", "The server is shutting down, or the browser is leaving the page.", true, false),
-    ("1002", "Protocol Error", "The other side broke the framing rules.", true, false),
-    (
-        "1003",
-        "Unsupported Data",
-        "A kind of data this end does not take, such as binary sent to a text-only endpoint.",
-        true,
-        false,
-    ),
-    ("1004", "Reserved", "No meaning defined yet.", false, false),
-    ("1005", "No Status Received", "Reported locally when a close frame carried no code.", false, false),
-    (
-        "1006",
-        "Abnormal Closure",
-        "Reported locally when the connection ended without a close frame, as after every failed handshake.",
-        false,
-        false,
-    ),
-    (
-        "1007",
-        "Invalid Payload Data",
-        "A message that does not match its type, such as a text message that is not UTF-8.",
-        true,
-        false,
-    ),
-    (
-        "1008",
-        "Policy Violation",
-        "A message broke the endpoint's policy; the generic code when no other fits.",
-        true,
-        false,
-    ),
-    ("1009", "Message Too Big", "A message too large for this end to process.", true, false),
-    (
-        "1010",
-        "Mandatory Extension",
-        "The client needed an extension the server did not agree to (sent by clients).",
-        true,
-        false,
-    ),
-    ("1011", "Internal Error", "The server met an unexpected condition.", true, false),
-    ("1012", "Service Restart", "The server is restarting; reconnect later.", true, false),
-    ("1013", "Try Again Later", "The server is overloaded for now.", true, false),
-    ("1014", "Bad Gateway", "A gateway got an invalid answer from the server behind it.", true, false),
-    ("1015", "TLS Handshake", "Reported locally when the TLS handshake failed.", false, false),
-    (
-        "3000–3999",
-        "Registered",
-        "Registered with IANA for libraries, frameworks and applications.",
-        true,
-        true,
-    ),
-    ("4000–4999", "Private use", "Meaning agreed between the two ends of an application.", true, true),
-];
-
 #[component]
 fn CloseCodes() -> impl IntoView {
+    use handshake::close::{CODES, CodeRange};
     let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let capitalised = crate::analysis::capitalise;
+    // The core's codes, then the two ranges applications use.
+    let rows = CODES
+        .iter()
+        .map(|c| {
+            (
+                c.code.to_string(),
+                c.name,
+                capitalised(c.meaning),
+                c.sent,
+                crate::live::close::refusal(c.code).is_none(),
+            )
+        })
+        .chain([
+            (
+                "3000–3999".to_string(),
+                "Registered",
+                capitalised(CodeRange::Registered.describe()),
+                true,
+                true,
+            ),
+            ("4000–4999".to_string(), "Private use", capitalised(CodeRange::Private.describe()), true, true),
+        ]);
     view! {
         <section id="close-codes" tabindex="-1" aria-labelledby="close-codes-title">
             <h3 id="close-codes-title">"Close codes"</h3>
             <p>
                 "A WebSocket ends with a close frame carrying a two-byte code and an optional reason of at most 123 bytes of UTF-8 "
-                "(RFC 6455 §7.4). A script calling close() may only use 1000 or a code from 3000 to 4999; anything else throws."
+                "(RFC 6455 §7.4). A script calling close() may only use 1000 or a code from 3000 to 4999; anything else throws. "
+                "A failed handshake never gets that far: the browser reports 1006."
             </p>
             <div class="table-wrap" tabindex="0" role="group" aria-label="Close codes table">
                 <table>
@@ -770,16 +747,15 @@ fn CloseCodes() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        {CLOSE_CODES
-                            .iter()
+                        {rows
                             .map(|(code, name, meaning, wire, script)| {
                                 view! {
                                     <tr>
-                                        <th scope="row">{*code}</th>
-                                        <td>{*name}</td>
-                                        <td>{*meaning}</td>
-                                        <td>{yes_no(*wire)}</td>
-                                        <td>{yes_no(*script)}</td>
+                                        <th scope="row">{code}</th>
+                                        <td>{name}</td>
+                                        <td>{meaning}</td>
+                                        <td>{yes_no(wire)}</td>
+                                        <td>{yes_no(script)}</td>
                                     </tr>
                                 }
                             })
@@ -817,13 +793,13 @@ fn Rules() -> impl IntoView {
                                     <code class="rule-id">{r.id}</code>
                                     <a class="rfc" href=r.rfc_url target="_blank" rel="noopener noreferrer">{r.rfc}</a>
                                 </div>
-                                <p>{r.message} "." {status}</p>
+                                <p>{code_text(r.message)} "." {status}</p>
                                 <details>
                                     <summary>"Why it matters"</summary>
-                                    <p>{r.explanation}</p>
+                                    <p>{code_text(r.explanation)}</p>
                                     <p>
                                         <strong>"Fix: "</strong>
-                                        {r.fix}
+                                        {code_text(r.fix)}
                                     </p>
                                 </details>
                             </li>

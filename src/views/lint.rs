@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::analysis::{self, Exchange, Outcome, editor_range, human_size};
-use crate::components::CopyButton;
+use crate::components::{CopyButton, code_text};
 use crate::dom;
 use crate::route::MAX_FRAGMENT;
 use crate::state::{AppState, BIG_CAPTURE};
@@ -554,10 +554,10 @@ fn FindingsList(
                 view! {
                     <details>
                         <summary>"Why it matters"</summary>
-                        <p>{r.explanation}</p>
+                        <p>{code_text(r.explanation)}</p>
                         <p>
                             <strong>"Fix: "</strong>
-                            {r.fix}
+                            {code_text(r.fix)}
                         </p>
                         <p>
                             <a href=format!("#/learn?at=rule-{}", r.id)>"This rule on the Learn page"</a>
@@ -572,11 +572,11 @@ fn FindingsList(
                     <button type="button" class="finding-jump" on:click=move |_| jump.run((i, line, span))>
                         <span class="line-no">{format!("Line {line}")}</span>
                         " "
-                        {message}
+                        {code_text(&message)}
                     </button>
                 }
                 .into_any(),
-                None => view! { <p class="finding-message">{message}</p> }.into_any(),
+                None => view! { <p class="finding-message">{code_text(&message)}</p> }.into_any(),
             };
             view! {
                 <li class="finding" class:current=move || selected.get() == Some(i)>

@@ -65,9 +65,20 @@ fn App(
             request_animation_frame(|| dom::focus_id("view-title"));
         }
     });
-    // Files dropped anywhere go to the linter.
-    let _ = window_event_listener(ev::dragover, |ev| ev.prevent_default());
+    // Files dropped anywhere go to the linter (text dragged into the editor
+    // keeps the browser's own behaviour).
+    let carries_files = |ev: &web_sys::DragEvent| {
+        ev.data_transfer().is_some_and(|d| d.types().includes(&wasm_bindgen::JsValue::from_str("Files"), 0))
+    };
+    let _ = window_event_listener(ev::dragover, move |ev| {
+        if carries_files(&ev) {
+            ev.prevent_default();
+        }
+    });
     let _ = window_event_listener(ev::drop, move |ev| {
+        if !carries_files(&ev) {
+            return;
+        }
         ev.prevent_default();
         let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) else { return };
         if state.view.get_untracked() != View::Lint {

@@ -115,6 +115,54 @@ const SINGLETON: [bool; KNOWN_NAMES.len()] = {
     t
 };
 
+/// [`KNOWN_NAMES`] padded to 24 bytes, and for each a mask with 0x20 where
+/// the name has a letter: `b | mask == lower` is an ASCII case-insensitive
+/// compare, eight bytes at a time.
+const KNOWN_LOWER: [[u8; 24]; KNOWN_NAMES.len()] = known_tables().0;
+const KNOWN_MASK: [[u8; 24]; KNOWN_NAMES.len()] = known_tables().1;
+
+const fn known_tables() -> ([[u8; 24]; KNOWN_NAMES.len()], [[u8; 24]; KNOWN_NAMES.len()]) {
+    let mut lower = [[0u8; 24]; KNOWN_NAMES.len()];
+    let mut mask = [[0u8; 24]; KNOWN_NAMES.len()];
+    let mut i = 0;
+    while i < KNOWN_NAMES.len() {
+        let b = KNOWN_NAMES[i].as_bytes();
+        let mut j = 0;
+        while j < b.len() {
+            lower[i][j] = b[j];
+            if b[j].is_ascii_lowercase() {
+                mask[i][j] = 0x20;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    (lower, mask)
+}
+
+/// Whether `name` (of the same length) is known name `i`, ignoring ASCII case.
+#[inline]
+fn eq_known(name: &[u8], i: usize) -> bool {
+    let (lower, mask) = (&KNOWN_LOWER[i], &KNOWN_MASK[i]);
+    let n = name.len();
+    if n < 8 {
+        // Padded with zeros, as the tables are.
+        let mut w = [0u8; 8];
+        w[..n].copy_from_slice(name);
+        return u64::from_le_bytes(w) | word(&mask[..8]) == word(&lower[..8]);
+    }
+    let mut at = 0;
+    while at + 8 < n {
+        if word(&name[at..at + 8]) | word(&mask[at..at + 8]) != word(&lower[at..at + 8]) {
+            return false;
+        }
+        at += 8;
+    }
+    // The last eight bytes (overlapping the previous word when short).
+    let at = n - 8;
+    word(&name[at..n]) | word(&mask[at..n]) == word(&lower[at..n])
+}
+
 impl Known {
     pub(crate) fn of(name: &str) -> Known {
         // Only names of the same length can match: a few candidates at most.
@@ -138,10 +186,8 @@ impl Known {
             24 => &[7],
             _ => &[],
         };
-        candidates
-            .iter()
-            .find(|&&i| KNOWN_NAMES[usize::from(i)].eq_ignore_ascii_case(name))
-            .map_or(Known::Other, |&i| Known::Name(i))
+        let name = name.as_bytes();
+        candidates.iter().find(|&&i| eq_known(name, usize::from(i))).map_or(Known::Other, |&i| Known::Name(i))
     }
 
     /// The known name `name` (lowercase), for lookups written in the rules;
@@ -456,6 +502,7 @@ impl<'a> Head<'a> {
 
     /// [`Head::insert_header`]; `name_is_token` when the caller has already
     /// seen that the name is a token.
+    #[inline]
     fn insert_header_checked(&mut self, name: Field<'a>, value: Field<'a>, span: Span, name_is_token: bool) {
         let line = name.line;
         if self.headers.len() >= MAX_HEADERS {
@@ -606,7 +653,7 @@ impl<'a> Line<'a> {
     }
 
     /// The field over bytes `start..end` of this line.
-    #[inline]
+    #[inline(always)]
     pub fn field(&self, start: usize, end: usize) -> Field<'a> {
         let end = end.min(self.bytes.len());
         let start = start.min(end);
@@ -617,6 +664,14 @@ impl<'a> Line<'a> {
                 line: self.number,
             };
         }
+        self.field_slow(start, end)
+    }
+
+    /// [`Line::field`] when the line is not known to be UTF-8 (kept out of
+    /// line: the common case borrows the text).
+    #[cold]
+    #[inline(never)]
+    fn field_slow(&self, start: usize, end: usize) -> Field<'a> {
         match &self.bytes {
             Cow::Borrowed(b) => Field::from_bytes(&b[start..end], self.offset + start, self.number),
             Cow::Owned(v) => Field {
@@ -817,6 +872,11 @@ mod tests {
             assert_eq!(Known::of(&name.to_ascii_uppercase()), Known::Name(i as u8));
         }
         assert_eq!(Known::of("x-host"), Known::Other);
+        // Only letters fold: a byte 0x20 away from a non-letter is no match.
+        assert_eq!(Known::of("sec\rwebsocket\rkey"), Known::Other);
+        assert_eq!(Known::of("Sec-WebSocket-Ke\x19"), Known::Other);
+        assert_eq!(Known::of("\x1amethod"), Known::Other);
+        assert_eq!(Known::of("HOSt"), Known::Name(0));
         let singletons: Vec<&str> =
             (0..KNOWN_NAMES.len()).filter(|&i| SINGLETON[i]).map(|i| KNOWN_NAMES[i]).collect();
         assert_eq!(

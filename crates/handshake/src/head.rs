@@ -792,23 +792,21 @@ pub fn parse_head(input: &[u8], offset: usize, number: usize) -> Option<(Head<'_
 
 /// [`parse_head`] over the given lines.
 pub fn parse_head_from(mut lines: Lines<'_>) -> Option<(Head<'_>, usize, usize)> {
-    let mut head: Option<Head<'_>> = None;
-    let mut reading = true;
+    let first = lines.by_ref().find(|line| !line.is_blank())?;
+    // Built where it is returned (not moved out of an Option: a head is large).
+    let mut head = Head::new(Kind::Request, first.offset, first.number);
+    let mut reading = head.push_line(first);
     for line in lines.by_ref() {
-        match head.as_mut() {
-            None if line.is_blank() => continue,
-            None => {
-                let mut h = Head::new(Kind::Request, line.offset, line.number);
-                reading = h.push_line(line);
-                head = Some(h);
-            }
-            Some(_) if line.is_blank() => break,
-            // Past the limits, skip to the end of the head without keeping it.
-            Some(_) if !reading => {}
-            Some(h) => reading = h.push_line(line),
+        if line.is_blank() {
+            break;
+        }
+        // Past the limits, skip to the end of the head without keeping it.
+        if reading {
+            reading = head.push_line(line);
         }
     }
-    head.map(|h| (h, lines.offset(), lines.number()))
+    let (offset, number) = (lines.offset(), lines.number());
+    Some((head, offset, number))
 }
 
 #[cfg(test)]

@@ -315,7 +315,7 @@ fn all_tchar(bytes: &[u8]) -> bool {
 
 /// `true` when `s` is a non-empty RFC 9110 token.
 pub fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(is_tchar)
+    !s.is_empty() && all_tchar(s.as_bytes())
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;

@@ -16,6 +16,11 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Most header fields of one head that are kept.
 pub const MAX_HEADERS: usize = 256;
 
+/// Fields reserved for a request (a browser's handshake has about 15) and
+/// for a response (a 101 has a handful); more only grow the list.
+const REQUEST_FIELDS: usize = 16;
+const RESPONSE_FIELDS: usize = 8;
+
 /// Request or response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -393,8 +398,9 @@ impl<'a> Head<'a> {
             version: None,
             status: None,
             reason: None,
-            // A browser's handshake has about 15 fields.
-            headers: Vec::with_capacity(16),
+            // Reserved once the start line says what the head is (or at the
+            // first field), so a response's small list stays small.
+            headers: Vec::new(),
             body: None,
             span: (offset, offset),
             line,
@@ -539,6 +545,9 @@ impl<'a> Head<'a> {
             self.problem(HeadProblemKind::FieldValue, line, value.span);
         }
         self.span.1 = self.span.1.max(span.1);
+        if self.headers.capacity() == 0 {
+            self.headers.reserve_exact(REQUEST_FIELDS);
+        }
         self.headers.push(Header::new(name, value, span));
     }
 
@@ -634,12 +643,14 @@ impl<'a> Head<'a> {
         match start {
             StartLine::Request { method, target, version } => {
                 self.kind = Kind::Request;
+                self.headers.reserve_exact(REQUEST_FIELDS);
                 self.method = Some(line.field(method.0, method.1));
                 self.target = Some(line.field(target.0, target.1));
                 self.version = Some(line.field(version.0, version.1));
             }
             StartLine::Status { version, status, reason } => {
                 self.kind = Kind::Response;
+                self.headers.reserve_exact(RESPONSE_FIELDS);
                 self.version = Some(line.field(version.0, version.1));
                 self.status = Some(line.field(status.0, status.1));
                 self.reason = reason.map(|r| line.field(r.0, r.1));

@@ -437,3 +437,22 @@ appTest(
     ],
   },
 );
+
+appTest(
+  'from an https page the local lab is looked for only when the reader asks',
+  async ({ page, context }) => {
+    const probes = [];
+    page.on('request', (r) => {
+      if (r.url().startsWith('http://127.0.0.1:9001/')) probes.push(r.url());
+    });
+    await openOverHttps(page, context);
+    await page.getByText('does not look for a local lab server on its own').waitFor(TIMEOUT);
+    assert.deepEqual(probes, [], 'no request to this machine before the click');
+    const ask = page.getByRole('button', { name: 'Look for a local lab server' });
+    await ask.click();
+    await page.getByText('No lab server answers at 127.0.0.1:9001').waitFor(TIMEOUT);
+    assert.deepEqual(probes, ['http://127.0.0.1:9001/']);
+    assert.equal(await ask.count(), 0, 'the button goes once the probe has run');
+  },
+  { ...LIVE, allowConsoleErrors: [DEFAULT_PROBE, ...LAB_PROBE_FROM_HTTPS] },
+);

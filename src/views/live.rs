@@ -143,7 +143,7 @@ struct Live {
     started: StoredValue<f64>,
     /// Origins known to be lab servers.
     labs: StoredValue<Vec<String>>,
-    probed: StoredValue<bool>,
+    probed: RwSignal<bool>,
 }
 
 impl Live {
@@ -178,7 +178,7 @@ impl Live {
             seq: StoredValue::new(0),
             started: StoredValue::new(js_sys::Date::now()),
             labs: StoredValue::new(Vec::new()),
-            probed: StoredValue::new(false),
+            probed: RwSignal::new(false),
         }
     }
 
@@ -360,12 +360,30 @@ async fn probe(live: Live, url: &str) -> bool {
     true
 }
 
-/// Once per page: the default URL is the local lab when it answers.
-fn probe_default(live: Live) {
-    if live.probed.get_value() {
+/// Whether this page is itself served from this machine over http (as by
+/// `cargo xtask serve`): only then is asking 127.0.0.1 free of a permission prompt.
+/// From a public https page, Chromium asks the reader before any request to the
+/// local network, so there the probe waits for a click.
+fn page_is_local() -> bool {
+    let location = window().location();
+    let host = location.hostname().unwrap_or_default();
+    location.protocol().is_ok_and(|p| p == "http:")
+        && matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// Once per page: the default URL is the local lab when it answers. On a page not
+/// served from this machine, the reader starts the probe (`ask` is the click).
+fn probe_default(live: Live, ask: bool) {
+    if live.probed.get_untracked() {
         return;
     }
-    live.probed.set_value(true);
+    if !ask && !page_is_local() {
+        live.lab_hint.set(
+            "This page does not look for a local lab server on its own: the browser would ask your permission to reach this machine. Use the button to look for one at 127.0.0.1:9001.".into(),
+        );
+        return;
+    }
+    live.probed.set(true);
     spawn_local(async move {
         if probe(live, LAB_PROBE).await {
             if !live.url_touched.get_value() {
@@ -867,7 +885,7 @@ fn entry_view(entry: Arc<Entry>) -> impl IntoView {
 #[component]
 pub fn LiveView() -> impl IntoView {
     let live = live();
-    probe_default(live);
+    probe_default(live, false);
     let phase = Memo::new(move |_| live.status.with(|s| s.phase));
     let list_ref = NodeRef::<leptos::html::Ol>::new();
     // Keep the newest entry in view.
@@ -938,7 +956,15 @@ pub fn LiveView() -> impl IntoView {
                     </button>
                 </div>
             </form>
-            <p class="live-hint">{move || live.lab_hint.get()}</p>
+            <p class="live-hint">
+                {move || live.lab_hint.get()}
+                <Show when=move || !live.probed.get() && !page_is_local()>
+                    " "
+                    <button type="button" on:click=move |_| probe_default(live, true)>
+                        "Look for a local lab server"
+                    </button>
+                </Show>
+            </p>
             {problem_view(live.connect_problem)}
             <p class="live-status" role="status">{move || live.status.with(status_text)}</p>
 

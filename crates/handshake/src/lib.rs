@@ -24,6 +24,7 @@ pub mod rules;
 use std::fmt;
 
 pub use capture::Format;
+pub use output::write_json_string;
 pub use report::{ExchangeReport, Finding, Severity, Verdict};
 
 /// Largest input read: 8 MiB.

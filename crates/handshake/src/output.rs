@@ -7,8 +7,10 @@ use crate::Lint;
 use crate::head::{Field, Head, Span};
 use crate::report::{ExchangeReport, Finding, Verdict};
 
-/// Append `s` as a JSON string.
-fn string(out: &mut String, s: &str) {
+/// Appends `s` as a JSON string literal, quotes included (RFC 8259 §7). DEL is
+/// escaped too, so captured control bytes never reach a terminal raw. The lab server
+/// writes its records with this as well.
+pub fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -17,7 +19,7 @@ fn string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),
@@ -28,7 +30,7 @@ fn string(out: &mut String, s: &str) {
 
 fn opt_string(out: &mut String, s: Option<&str>) {
     match s {
-        Some(s) => string(out, s),
+        Some(s) => write_json_string(out, s),
         None => out.push_str("null"),
     }
 }
@@ -60,7 +62,7 @@ fn key(out: &mut String, first: &mut bool, k: &str) {
         out.push_str(", ");
     }
     *first = false;
-    string(out, k);
+    write_json_string(out, k);
     out.push_str(": ");
 }
 
@@ -68,7 +70,7 @@ fn head(out: &mut String, h: &Head<'_>) {
     let mut first = true;
     out.push('{');
     key(out, &mut first, "kind");
-    string(out, if h.is_request() { "request" } else { "response" });
+    write_json_string(out, if h.is_request() { "request" } else { "response" });
     key(out, &mut first, "method");
     opt_string(out, h.method());
     key(out, &mut first, "target");
@@ -92,9 +94,9 @@ fn head(out: &mut String, h: &Head<'_>) {
         let mut f = true;
         out.push('{');
         key(out, &mut f, "name");
-        string(out, field.name.as_str());
+        write_json_string(out, field.name.as_str());
         key(out, &mut f, "value");
-        string(out, field.value.as_str());
+        write_json_string(out, field.value.as_str());
         key(out, &mut f, "line");
         let _ = write!(out, "{}", field.name.line);
         key(out, &mut f, "span");
@@ -145,13 +147,13 @@ fn finding(out: &mut String, f: &Finding) {
     let mut first = true;
     out.push('{');
     key(out, &mut first, "rule");
-    string(out, f.rule);
+    write_json_string(out, f.rule);
     key(out, &mut first, "severity");
-    string(out, f.severity.as_str());
+    write_json_string(out, f.severity.as_str());
     key(out, &mut first, "message");
-    string(out, &f.message);
+    write_json_string(out, &f.message);
     key(out, &mut first, "rfc");
-    string(out, f.rfc);
+    write_json_string(out, f.rfc);
     key(out, &mut first, "line");
     opt_num(out, f.line);
     key(out, &mut first, "span");
@@ -160,7 +162,7 @@ fn finding(out: &mut String, f: &Finding) {
         None => out.push_str("null"),
     }
     key(out, &mut first, "side");
-    string(out, f.side.as_str());
+    write_json_string(out, f.side.as_str());
     out.push('}');
 }
 
@@ -186,7 +188,7 @@ fn exchange(out: &mut String, e: &ExchangeReport<'_>) {
         if i > 0 {
             out.push_str(", ");
         }
-        string(out, x);
+        write_json_string(out, x);
     }
     out.push(']');
     key(out, &mut first, "verdict");
@@ -206,7 +208,7 @@ fn exchange(out: &mut String, e: &ExchangeReport<'_>) {
 pub fn lint_json(lint: &Lint<'_>) -> String {
     let mut out = String::with_capacity(1024);
     out.push_str("{\"format\": ");
-    string(&mut out, lint.format.as_str());
+    write_json_string(&mut out, lint.format.as_str());
     let _ = write!(out, ", \"skipped\": {}, \"exchanges\": [", lint.skipped);
     for (i, e) in lint.exchanges.iter().enumerate() {
         if i > 0 {
@@ -216,4 +218,16 @@ pub fn lint_json(lint: &Lint<'_>) -> String {
     }
     out.push_str("]}");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_json_string;
+
+    #[test]
+    fn json_strings_escape_quotes_backslashes_and_control_bytes() {
+        let mut out = String::new();
+        write_json_string(&mut out, "a\"b\\c\r\n\t\u{1}\u{7f}é");
+        assert_eq!(out, r#""a\"b\\c\r\n\t\u0001\u007fé""#);
+    }
 }

@@ -1,25 +1,9 @@
 //! Just enough JSON writing for the lab's few shapes (no serde in the server).
 
-use std::fmt::Write;
-
-/// `s` as a JSON string literal, quotes included (RFC 8259 §7).
+/// `s` as a JSON string literal, quotes included (the core's writer, RFC 8259 §7).
 pub fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    handshake::write_json_string(&mut out, s);
     out
 }
 

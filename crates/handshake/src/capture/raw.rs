@@ -2,7 +2,7 @@
 //! first). CRLF or bare LF line ends; the bare LFs are reported by the rules.
 
 use super::{Exchange, push_head};
-use crate::head::{self, Field};
+use crate::head::{self, Field, Kind, Line};
 
 /// Every head in the text, in order, with any bytes between a head and the
 /// next start line kept as that head's body.
@@ -15,15 +15,32 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
         None => head::lines(input, offset, number),
     };
     let (mut offset, mut number) = (0, 1);
+    let mut mistyped_response = false;
     while let Some((mut h, next, next_number)) = head::parse_head_from(lines_at(offset, number)) {
+        if std::mem::take(&mut mistyped_response) && h.start_line.is_none() {
+            // Its start line is reported by `http.start-line`.
+            h.kind = Kind::Response;
+        }
         // The body runs to the next start line (or the end).
         let mut body_end = next;
         let mut lines = lines_at(next, next_number);
         let mut resume = (input.len(), 0);
         let mut first_body_line = None;
-        for line in lines.by_ref() {
+        while let Some(line) = lines.next() {
             if head::parse_start_line(&line.bytes).is_some() {
                 resume = (line.offset, line.number);
+                break;
+            }
+            // Right after a request head, a line with a three-digit word that is
+            // followed by fields is a response whose status line is mistyped
+            // (`HTP/1.1 101`), not a body (RFC 9112 §4).
+            if h.is_request()
+                && first_body_line.is_none()
+                && has_status_code(&line)
+                && !is_field(&line)
+                && lines.clone().next().is_some_and(|next| is_field(&next))
+            {
+                (resume, mistyped_response) = ((line.offset, line.number), true);
                 break;
             }
             if !line.is_blank() {
@@ -42,6 +59,19 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
         (offset, number) = resume;
     }
     exchanges
+}
+
+/// A three-digit word, and no `HTTP/` inside (`helloHTTP/1.1 101` is a body
+/// glued to a response, reported as `req.body`).
+fn has_status_code(line: &Line<'_>) -> bool {
+    line.bytes.split(|&b| b == b' ').any(|w| w.len() == 3 && w.iter().all(u8::is_ascii_digit))
+        && !line.bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"HTTP/"))
+}
+
+/// `token ":"`: the shape of a header field line (RFC 9110 §5.1).
+fn is_field(line: &Line<'_>) -> bool {
+    let name_len = line.bytes.iter().take_while(|&&b| head::is_tchar(b)).count();
+    name_len > 0 && line.bytes.get(name_len) == Some(&b':')
 }
 
 #[cfg(test)]
@@ -68,5 +98,27 @@ mod tests {
         assert_eq!(body.as_str(), "hello\nworld");
         assert_eq!(body.line, 4);
         assert!(ex[1].request.is_none());
+    }
+
+    #[test]
+    fn mistyped_status_line_after_a_request_is_the_response() {
+        let text =
+            "GET / HTTP/1.1\r\nHost: a\r\n\r\nHTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n";
+        let ex = parse(text.as_bytes());
+        assert_eq!(ex.len(), 1);
+        assert!(ex[0].request.as_ref().unwrap().body.is_none());
+        let response = ex[0].response.as_ref().expect("a response");
+        assert!(response.start_line.is_none());
+        assert_eq!(response.line, 4);
+    }
+
+    #[test]
+    fn a_body_of_plain_lines_stays_a_body() {
+        // Near miss: the first body line has no status code.
+        let text = "POST / HTTP/1.1\r\nHost: a\r\n\r\nname=value\r\nmore: text\r\n";
+        let ex = parse(text.as_bytes());
+        assert_eq!(ex.len(), 1);
+        assert!(ex[0].response.is_none());
+        assert!(ex[0].request.as_ref().unwrap().body.is_some());
     }
 }

@@ -47,6 +47,7 @@ pub fn run(needs: Needs) -> Result<Toolchain> {
     }
     if needs.test {
         chromium()?;
+        curl()?;
         node_packages()?;
         python_peers()?;
     }
@@ -245,6 +246,15 @@ fn chromium() -> Result {
         return Ok(());
     }
     apt_install(&["chromium", "chromium-driver"])
+}
+
+/// curl is a real client in the peer tests (its `-v` and `--trace-ascii` output).
+fn curl() -> Result {
+    if version_of("curl").is_some() {
+        step("curl", "present");
+        return Ok(());
+    }
+    apt_install(&["curl"])
 }
 
 fn node_packages() -> Result {

@@ -1,6 +1,7 @@
-// A HAR recorded by a real browser, not written by hand: Chromium (through
-// playwright's HAR recorder) loads the app and opens a WebSocket to the lab; the
-// recording is linted by the CLI and by the page, which must agree.
+// Captures made by a real browser, not written by hand, from a real WebSocket to
+// the lab: a HAR recorded around it (playwright's recorder in Chromium), and the
+// raw heads Chromium reports to DevTools (what its "view source" shows). Each is
+// linted by the CLI and by the page, which must agree.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,4 +82,70 @@ test("Chromium's recorded HAR: the WebSocket entry lints clean, the page's own r
       await context.close();
     }
   });
+});
+
+/**
+ * Opens a WebSocket to the lab from the app page and returns the raw request and
+ * response heads Chromium gives DevTools for it (Network.webSocketHandshakeResponseReceived).
+ */
+async function devtoolsHeads() {
+  const browser = await launchBrowser();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${APP_URL}#/accept`);
+    await waitForApp(page);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    const handshake = new Promise((resolve) => cdp.on('Network.webSocketHandshakeResponseReceived', resolve));
+    await page.evaluate((url) => {
+      const ws = new WebSocket(url);
+      ws.onopen = () => ws.close(1000);
+    }, `${LAB_URL}/echo?id=devtools`);
+    const { response } = await handshake;
+    return { request: response.requestHeadersText, response: response.headersText };
+  } finally {
+    await context.close();
+  }
+}
+
+test("the raw heads Chromium shows in DevTools lint clean, as a pair and as the response alone", async () => {
+  const heads = await devtoolsHeads();
+  // DevTools shows the request line with the whole ws:// URL (absolute form),
+  // which the core accepts as a request-target (RFC 9112 §3.2.2).
+  assert.ok(
+    heads.request?.startsWith(`GET ${LAB_URL}/echo?id=devtools HTTP/1.1\r\n`),
+    `Chromium gave no raw request head: ${heads.request}`,
+  );
+  assert.match(heads.response ?? '', /^HTTP\/1\.1 101 Switching Protocols\r\n/, 'Chromium gave no raw response head');
+  const pair = heads.request + heads.response;
+  const report = coreLint(pair);
+  assert.equal(report.format, 'raw');
+  assert.equal(report.exchanges.length, 1);
+  const [exchange] = report.exchanges;
+  assert.equal(exchange.verdict.browser_accepts, true);
+  assert.equal(exchange.verdict.server_accepts, true);
+  assert.deepEqual(exchange.findings.map((f) => f.rule), [], 'a real Chromium handshake has no findings');
+  // The response alone (a tester who copied only that) still gets a verdict.
+  const alone = coreLint(heads.response);
+  assert.equal(alone.exchanges.length, 1);
+  assert.equal(alone.exchanges[0].response.status, 101);
+
+  const browser = await launchBrowser();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${APP_URL}#/lint`);
+    await waitForApp(page);
+    await page.getByLabel('Open a capture file').setInputFiles({
+      name: 'devtools.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(pair),
+    });
+    await page.locator('.status-line').getByText('File devtools.txt').waitFor(T);
+    assert.deepEqual(await shownRuleIds(page), []);
+    await page.getByRole('region', { name: 'Verdict' }).getByText(/browser/i).first().waitFor(T);
+  } finally {
+    await context.close();
+  }
 });

@@ -120,7 +120,7 @@ pub fn corrected(report: &ExchangeReport<'_>) -> String {
 fn keep_other_fields(out: &mut String, head: Option<&Head<'_>>, h2: bool, eol: &str) {
     let Some(head) = head else { return };
     let mut kept: Vec<&str> = Vec::new();
-    for h in &head.headers {
+    for h in head.headers() {
         let name = h.name.as_str();
         let lower = name.to_ascii_lowercase();
         let bad_value = h.value.as_str().bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f);

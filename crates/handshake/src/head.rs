@@ -120,6 +120,19 @@ const SINGLETON: [bool; KNOWN_NAMES.len()] = {
     t
 };
 
+/// [`SINGLETON`] as bits.
+const SINGLETON_BITS: u32 = {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < KNOWN_NAMES.len() {
+        if SINGLETON[i] {
+            bits |= 1 << i;
+        }
+        i += 1;
+    }
+    bits
+};
+
 /// [`KNOWN_NAMES`] padded to 24 bytes, and for each a mask with 0x20 where
 /// the name has a letter: `b | mask == lower` is an ASCII case-insensitive
 /// compare, eight bytes at a time.
@@ -268,7 +281,8 @@ pub struct Head<'a> {
     /// The status code as written (three digits for a valid status line).
     pub status: Option<Field<'a>>,
     pub reason: Option<Field<'a>>,
-    pub headers: Vec<Header<'a>>,
+    /// The fields in order (read with [`Head::headers`]).
+    headers: Vec<Header<'a>>,
     /// Bytes after the head that belong to this message (a body, or data sent
     /// before the handshake completed).
     pub body: Option<Field<'a>>,
@@ -280,6 +294,10 @@ pub struct Head<'a> {
     pub problems: Vec<HeadProblem>,
     /// Bytes counted against [`MAX_HEAD_BYTES`].
     size: usize,
+    /// Bit `i` when a field is named `KNOWN_NAMES[i]`, in `present`, and in
+    /// `repeated` when more than one is: lookups skip the list when they can.
+    present: u32,
+    repeated: u32,
 }
 
 /// RFC 9110 §5.6.2 tchar, as a table (the parser's hottest check).
@@ -301,26 +319,27 @@ pub fn is_tchar(b: u8) -> bool {
     TCHAR[usize::from(b)]
 }
 
-/// Whether every byte is a tchar: table lookups combined four at a time,
+/// How many leading bytes are tchars: table lookups combined four at a time,
 /// without a branch per byte.
 #[inline]
-fn all_tchar(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(4);
-    for c in chunks.by_ref() {
+fn tchar_len(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    for c in bytes.chunks_exact(4) {
         if !(TCHAR[usize::from(c[0])]
             & TCHAR[usize::from(c[1])]
             & TCHAR[usize::from(c[2])]
             & TCHAR[usize::from(c[3])])
         {
-            return false;
+            break;
         }
+        at += 4;
     }
-    chunks.remainder().iter().all(|&b| is_tchar(b))
+    at + bytes[at..].iter().take_while(|&&b| is_tchar(b)).count()
 }
 
 /// `true` when `s` is a non-empty RFC 9110 token.
 pub fn is_token(s: &str) -> bool {
-    !s.is_empty() && all_tchar(s.as_bytes())
+    !s.is_empty() && tchar_len(s.as_bytes()) == s.len()
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -333,48 +352,86 @@ fn word(chunk: &[u8]) -> u64 {
     u64::from_le_bytes(w)
 }
 
-/// The first `byte` in `hay`, eight bytes at a time.
-pub fn find_byte(hay: &[u8], byte: u8) -> Option<usize> {
-    let pattern = LO * u64::from(byte);
-    let mut chunks = hay.chunks_exact(8);
+/// Bit 7 set in each zero byte of `x`. Only the lowest set bit is exact (a
+/// borrow can flag a byte above a zero byte), which is all the scans use.
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// Bit 7 set in each byte of `x` that may be a control character: every
+/// byte below 0x20 and DEL, and also 0x80-0x9f and 0xff (the low seven bits
+/// alone are tested, so no carry crosses bytes and every flag is exact).
+#[inline(always)]
+fn maybe_control_bytes(x: u64) -> u64 {
+    // (b & 0x7f) + 1 is below 0x21 (taken modulo 0x80) for exactly those bytes.
+    let low = ((x & !HI) + LO) & !HI;
+    !(low + LO * (0x80 - 0x21)) & HI
+}
+
+/// The first byte of `hay` that `flags` marks, eight bytes at a time (the
+/// last word overlapping the one before), or for input shorter than a word
+/// the first that `is` holds for.
+#[inline(always)]
+fn first_flagged(hay: &[u8], flags: impl Fn(u64) -> u64, is: impl Fn(u8) -> bool) -> Option<usize> {
+    let n = hay.len();
+    if n < 8 {
+        return hay.iter().position(|&b| is(b));
+    }
+    let found = |at: usize| {
+        let f = flags(word(&hay[at..at + 8]));
+        (f != 0).then(|| at + (f.trailing_zeros() / 8) as usize)
+    };
     let mut at = 0;
-    for chunk in chunks.by_ref() {
-        let x = word(chunk) ^ pattern;
-        let zero = x.wrapping_sub(LO) & !x & HI;
-        if zero != 0 {
-            return Some(at + (zero.trailing_zeros() / 8) as usize);
+    while at + 8 <= n {
+        if let Some(i) = found(at) {
+            return Some(i);
         }
         at += 8;
     }
-    chunks.remainder().iter().position(|&b| b == byte).map(|p| p + at)
+    // Bytes before `at` were not flagged, so the lowest flag in the last word
+    // is the first even where it overlaps the previous one.
+    if at < n { found(n - 8) } else { None }
+}
+
+/// The first `byte` in `hay`, eight bytes at a time.
+pub fn find_byte(hay: &[u8], byte: u8) -> Option<usize> {
+    let pattern = LO * u64::from(byte);
+    first_flagged(hay, |x| zero_bytes(x ^ pattern), |b| b == byte)
+}
+
+/// What [`maybe_control_bytes`] flags, a byte at a time.
+fn maybe_control(b: u8) -> bool {
+    matches!(b & 0x7f, 0..0x20 | 0x7f)
 }
 
 /// RFC 9110 §5.5: a field value has no CR, LF, NUL or other control
 /// character but HTAB (obs-text is allowed). Eight bytes at a time.
 pub fn is_field_value(value: &[u8]) -> bool {
-    let bad = |b: &u8| (*b < 0x20 && *b != b'\t') || *b == 0x7f;
-    let mut chunks = value.chunks_exact(8);
-    for chunk in chunks.by_ref() {
-        let x = word(chunk);
-        let below_space = x.wrapping_sub(LO * 0x20) & !x & HI;
-        let y = x ^ (LO * 0x7f);
-        let del = y.wrapping_sub(LO) & !y & HI;
-        if (below_space | del) != 0 && chunk.iter().any(bad) {
+    let mut rest = value;
+    // Each byte found must be a HTAB or above 0x7f; look on after it.
+    while let Some(i) = first_flagged(rest, maybe_control_bytes, maybe_control) {
+        if rest[i] != b'\t' && rest[i] < 0x80 {
             return false;
         }
+        rest = &rest[i + 1..];
     }
-    let rest = chunks.remainder();
-    if rest.is_empty() {
-        return true;
+    true
+}
+
+/// Where the line at the start of `rest` ends: the index of its LF, if any,
+/// and whether the line is known to have no control character (RFC 9110
+/// §5.5) before its line end. One scan for the common case: the first
+/// control character is the CR of the CRLF.
+fn line_end(rest: &[u8]) -> (Option<usize>, bool) {
+    match first_flagged(rest, maybe_control_bytes, maybe_control) {
+        None => (None, true),
+        Some(i) if rest[i] == b'\n' => (Some(i), true),
+        Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => (Some(i + 1), true),
+        // A HTAB, a stray control or a byte above 0x7f: find the LF, and
+        // leave the check to the parser.
+        Some(i) => (find_byte(&rest[i..], b'\n').map(|p| p + i), false),
     }
-    // The last bytes as one word, padded with a harmless byte.
-    let mut tail = [b'a'; 8];
-    tail[..rest.len()].copy_from_slice(rest);
-    let x = u64::from_le_bytes(tail);
-    let below_space = x.wrapping_sub(LO * 0x20) & !x & HI;
-    let y = x ^ (LO * 0x7f);
-    let del = y.wrapping_sub(LO) & !y & HI;
-    (below_space | del) == 0 || !rest.iter().any(bad)
 }
 
 fn is_ows(b: u8) -> bool {
@@ -406,7 +463,14 @@ impl<'a> Head<'a> {
             line,
             problems: Vec::new(),
             size: 0,
+            present: 0,
+            repeated: 0,
         }
+    }
+
+    /// The header fields, in order.
+    pub fn headers(&self) -> &[Header<'a>] {
+        &self.headers
     }
 
     pub fn is_request(&self) -> bool {
@@ -451,8 +515,11 @@ impl<'a> Head<'a> {
     /// (RFC 9110 §5.3: Origin, Content-Length, Content-Type, Authorization,
     /// User-Agent, Referer, Date, Server, Location). One pass over the fields.
     pub(crate) fn repeated_singletons<'h>(&'h self) -> Vec<&'h Header<'a>> {
-        let mut seen = [0u8; KNOWN_NAMES.len()];
         let mut repeated = Vec::new();
+        if self.repeated & SINGLETON_BITS == 0 {
+            return repeated;
+        }
+        let mut seen = [0u8; KNOWN_NAMES.len()];
         for h in &self.headers {
             if let Some(i) = h.known.index()
                 && SINGLETON[i]
@@ -467,10 +534,17 @@ impl<'a> Head<'a> {
     }
 
     /// Every field with the known name `known`, in order (a byte compare per
-    /// field: the names were classified when the fields were added).
+    /// field: the names were classified when the fields were added). None
+    /// without a look when no field has the name, and no look past the first
+    /// when only one has.
     #[inline]
     pub(crate) fn known_fields<'h>(&'h self, known: Known) -> impl Iterator<Item = &'h Header<'a>> {
-        self.headers.iter().filter(move |h| h.known == known)
+        let (present, repeated) = match known.index() {
+            Some(i) => (self.present >> i & 1 != 0, self.repeated >> i & 1 != 0),
+            None => (true, true),
+        };
+        let fields = if present { &self.headers[..] } else { &[] };
+        fields.iter().filter(move |h| h.known == known).take(if repeated { usize::MAX } else { 1 })
     }
 
     /// The first field with the known name `known`.
@@ -520,13 +594,21 @@ impl<'a> Head<'a> {
 
     /// Add a field already charged against [`MAX_HEAD_BYTES`].
     fn insert_header(&mut self, name: Field<'a>, value: Field<'a>, span: Span) {
-        self.insert_header_checked(name, value, span, false);
+        self.insert_header_checked(name, value, span, false, false);
     }
 
-    /// [`Head::insert_header`]; `name_is_token` when the caller has already
-    /// seen that the name is a token.
+    /// [`Head::insert_header`]; `name_is_token` and `value_is_clean` when the
+    /// caller has already seen that the name is a token and that the value
+    /// has no control character.
     #[inline]
-    fn insert_header_checked(&mut self, name: Field<'a>, value: Field<'a>, span: Span, name_is_token: bool) {
+    fn insert_header_checked(
+        &mut self,
+        name: Field<'a>,
+        value: Field<'a>,
+        span: Span,
+        name_is_token: bool,
+        value_is_clean: bool,
+    ) {
         let line = name.line;
         if self.headers.len() >= MAX_HEADERS {
             if !self.truncated() {
@@ -541,14 +623,19 @@ impl<'a> Head<'a> {
         }
         // RFC 9110 §5.5: CR, LF and NUL are invalid in a value; other controls
         // but HTAB are not field-vchar.
-        if !is_field_value(value.text.as_bytes()) {
+        if !value_is_clean && !is_field_value(value.text.as_bytes()) {
             self.problem(HeadProblemKind::FieldValue, line, value.span);
         }
         self.span.1 = self.span.1.max(span.1);
         if self.headers.capacity() == 0 {
             self.headers.reserve_exact(REQUEST_FIELDS);
         }
-        self.headers.push(Header::new(name, value, span));
+        let header = Header::new(name, value, span);
+        if let Some(i) = header.known.index() {
+            self.repeated |= self.present & 1 << i;
+            self.present |= 1 << i;
+        }
+        self.headers.push(header);
     }
 
     /// Parse one line of a head. The first line may be a start line; later
@@ -599,18 +686,16 @@ impl<'a> Head<'a> {
         // (no whitespace before it, nothing to trim, no need to check again).
         // `:` is not a tchar, so the name is a token right before the first
         // colon exactly when every byte before that colon is a tchar.
-        let colon = find_byte(bytes, b':');
-        if let Some(token_len) = colon
-            && token_len > 0
-            && all_tchar(&bytes[..token_len])
-        {
+        let token_len = tchar_len(bytes);
+        if token_len > 0 && bytes.get(token_len) == Some(&b':') {
             let (lead, value) = trim_ows(&bytes[token_len + 1..]);
             let value_start = token_len + 1 + lead;
             let name = line.field(0, token_len);
             let value = line.field(value_start, value_start + value.len());
-            self.insert_header_checked(name, value, span, true);
+            self.insert_header_checked(name, value, span, true, line.clean);
             return !self.truncated();
         }
+        let colon = find_byte(bytes, b':');
         // An HTTP/2 pseudo-header line (`:method: GET`) keeps its leading colon.
         let colon = match colon {
             Some(0) => bytes[1..].iter().position(|&b| b == b':').map(|p| p + 1),
@@ -680,6 +765,9 @@ pub struct Line<'a> {
     /// 1-based.
     pub number: usize,
     pub ending: Ending,
+    /// Known to hold no control character (RFC 9110 §5.5), so its field value
+    /// needs no check; `false` when not known.
+    pub clean: bool,
 }
 
 impl<'a> Line<'a> {
@@ -756,14 +844,21 @@ impl<'a> Iterator for Lines<'a> {
 
     fn next(&mut self) -> Option<Line<'a>> {
         let rest = self.input.get(self.offset..).filter(|r| !r.is_empty())?;
-        let (bytes, ending, consumed) = match find_byte(rest, b'\n') {
+        let (nl, clean) = line_end(rest);
+        let (bytes, ending, consumed) = match nl {
             Some(nl) if nl > 0 && rest[nl - 1] == b'\r' => (&rest[..nl - 1], Ending::Crlf, nl + 1),
             Some(nl) => (&rest[..nl], Ending::Lf, nl + 1),
             None => (rest, Ending::Eof, rest.len()),
         };
         let text = self.text.and_then(|t| t.get(self.offset..self.offset + bytes.len()));
-        let line =
-            Line { bytes: Cow::Borrowed(bytes), text, offset: self.offset, number: self.number, ending };
+        let line = Line {
+            bytes: Cow::Borrowed(bytes),
+            text,
+            offset: self.offset,
+            number: self.number,
+            ending,
+            clean,
+        };
         self.offset += consumed;
         self.number += 1;
         Some(line)
@@ -942,6 +1037,30 @@ mod tests {
             assert_eq!(find_byte(hay, b'\n'), hay.iter().position(|&b| b == b'\n'));
         }
         assert_eq!(find_byte(b"", b':'), None);
+        // Every byte value, at every place of a word and of a line.
+        for b in 0..=255u8 {
+            let flagged = maybe_control_bytes(LO * u64::from(b)) == HI;
+            assert_eq!(flagged, maybe_control(b), "{b:#x}");
+            assert_eq!(maybe_control_bytes(LO * u64::from(b)) == 0, !maybe_control(b), "{b:#x}");
+            for len in [3, 12, 20] {
+                for at in 0..len {
+                    let mut v = vec![b'a'; len];
+                    v[at] = b;
+                    v.extend_from_slice(b"\r\nnext\r\n");
+                    let nl = v.iter().position(|&c| c == b'\n');
+                    let (end, clean) = line_end(&v);
+                    assert_eq!(end, nl, "{b:#x} at {at} of {len}");
+                    let line = &v[..nl.unwrap()];
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    if clean {
+                        assert!(is_field_value(line) && !line.contains(&b'\t'), "{b:#x} at {at} of {len}");
+                    }
+                    assert_eq!(clean, !maybe_control(b) || b == b'\n', "{b:#x} at {at} of {len}");
+                }
+            }
+        }
+        assert_eq!(line_end(b"no end"), (None, true));
+        assert_eq!(line_end(b"no end\x01"), (None, false));
         for bad in [0u8, 1, b'\r', b'\n', 0x1f, 0x7f] {
             for at in 0..20 {
                 let mut v = vec![b'a'; 20];
@@ -963,7 +1082,7 @@ mod tests {
         }
         text.push_str("\r\nHTTP/1.1 101 OK\r\n\r\n");
         let (head, next, _) = parse_head(text.as_bytes(), 0, 1).unwrap();
-        assert_eq!(head.headers.len(), MAX_HEADERS);
+        assert_eq!(head.headers().len(), MAX_HEADERS);
         assert!(head.truncated());
         assert!(text[next..].starts_with("HTTP/1.1 101"));
 

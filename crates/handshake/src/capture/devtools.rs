@@ -162,6 +162,7 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
             offset: line.offset + lead,
             number: line.number,
             ending: line.ending,
+            clean: line.clean,
         }));
     }
     heads.extend(build(block));

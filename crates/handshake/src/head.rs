@@ -322,7 +322,7 @@ pub fn is_tchar(b: u8) -> bool {
 /// How many leading bytes are tchars: table lookups combined four at a time,
 /// without a branch per byte.
 #[inline]
-fn tchar_len(bytes: &[u8]) -> usize {
+pub(crate) fn tchar_len(bytes: &[u8]) -> usize {
     let mut at = 0;
     for c in bytes.chunks_exact(4) {
         if !(TCHAR[usize::from(c[0])]
@@ -600,7 +600,7 @@ impl<'a> Head<'a> {
     /// [`Head::insert_header`]; `name_is_token` and `value_is_clean` when the
     /// caller has already seen that the name is a token and that the value
     /// has no control character.
-    #[inline]
+    #[inline(always)]
     fn insert_header_checked(
         &mut self,
         name: Field<'a>,
@@ -842,6 +842,7 @@ impl<'a> Lines<'a> {
 impl<'a> Iterator for Lines<'a> {
     type Item = Line<'a>;
 
+    #[inline(always)]
     fn next(&mut self) -> Option<Line<'a>> {
         let rest = self.input.get(self.offset..).filter(|r| !r.is_empty())?;
         let (nl, clean) = line_end(rest);

@@ -477,21 +477,17 @@ pub(crate) fn check_negotiation<'h>(req: &'h Head<'h>, f: &mut Findings<'_>) -> 
     // RFC 6455 §9.1: the extension-list grammar; RFC 7692 §7 for the offers.
     let mut extensions = Vec::new();
     for h in req.known_fields(const { Known::lower("sec-websocket-extensions") }) {
-        match headers::parse_extension_list(h.value.as_str()) {
+        let start = extensions.len();
+        match headers::push_extension_list(h.value.as_str(), &mut extensions, |e| e) {
             Err(e) => f.fire_at(
                 &EXTENSIONS_SYNTAX,
                 EXTENSIONS_SYNTAX.severity,
                 e.message("Sec-WebSocket-Extensions"),
                 Some(grammar_at(&h.value, e)),
             ),
-            Ok(list) => {
-                for ext in list.iter().filter(|e| e.name.eq_ignore_ascii_case(deflate::NAME)) {
+            Ok(()) => {
+                for ext in extensions[start..].iter().filter(|e| e.name.eq_ignore_ascii_case(deflate::NAME)) {
                     deflate::check_params(ext, &h.value, true, f);
-                }
-                if extensions.is_empty() {
-                    extensions = list;
-                } else {
-                    extensions.extend(list);
                 }
             }
         }

@@ -243,17 +243,14 @@ pub(crate) fn check_negotiation<'h>(res: &'h Head<'h>, f: &mut Findings<'_>) -> 
     // permessage-deflate.
     let mut accepted = Vec::new();
     for h in res.known_fields(const { Known::lower("sec-websocket-extensions") }) {
-        match headers::parse_extension_list(h.value.as_str()) {
-            Err(e) => {
-                let at = (h.value.span.0 + e.offset).min(h.value.span.1);
-                f.fire_at(
-                    &EXTENSIONS_SYNTAX,
-                    EXTENSIONS_SYNTAX.severity,
-                    e.message("Sec-WebSocket-Extensions"),
-                    Some((h.value.line, (at, (at + 1).min(h.value.span.1)))),
-                );
-            }
-            Ok(list) => accepted.extend(list.into_iter().map(|e| (e, &h.value))),
+        if let Err(e) = headers::push_extension_list(h.value.as_str(), &mut accepted, |e| (e, &h.value)) {
+            let at = (h.value.span.0 + e.offset).min(h.value.span.1);
+            f.fire_at(
+                &EXTENSIONS_SYNTAX,
+                EXTENSIONS_SYNTAX.severity,
+                e.message("Sec-WebSocket-Extensions"),
+                Some((h.value.line, (at, (at + 1).min(h.value.span.1)))),
+            );
         }
     }
     let mut deflates = 0;

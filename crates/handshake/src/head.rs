@@ -51,6 +51,16 @@ impl<'a> Field<'a> {
     pub fn as_str(&self) -> &str {
         &self.text
     }
+
+    /// The field over `text[start..end]`, where `text` is the text of `line`.
+    #[inline(always)]
+    fn within(text: &'a str, start: usize, end: usize, line: &Line<'a>) -> Field<'a> {
+        Field {
+            text: Cow::Borrowed(&text[start..end]),
+            span: (line.offset + start, line.offset + end),
+            line: line.number,
+        }
+    }
 }
 
 /// One header field line: `name: value`. `value` is trimmed of optional
@@ -438,6 +448,7 @@ fn is_ows(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
+#[inline(always)]
 fn trim_ows(bytes: &[u8]) -> (usize, &[u8]) {
     let start = bytes.iter().position(|&b| !is_ows(b)).unwrap_or(bytes.len());
     let end = bytes.iter().rposition(|&b| !is_ows(b)).map_or(start, |p| p + 1);
@@ -642,6 +653,15 @@ impl<'a> Head<'a> {
     /// lines are field lines (or obs-fold continuations). Returns `false` once
     /// the limits stop reading.
     pub fn push_line(&mut self, line: Line<'a>) -> bool {
+        match self.push_plain_field_line(&line) {
+            Some(more) => more,
+            None => self.push_any_line(line),
+        }
+    }
+
+    /// [`Head::push_line`] for any line.
+    #[inline(never)]
+    fn push_any_line(&mut self, line: Line<'a>) -> bool {
         let bytes: &[u8] = &line.bytes;
         let span = (line.offset, line.offset + bytes.len());
         if self.start_line.is_none() && self.headers.is_empty() && self.span.0 == self.span.1 {
@@ -721,6 +741,37 @@ impl<'a> Head<'a> {
         let value = line.field(value_start, value_start + value.len());
         self.insert_header(name, value, span);
         !self.truncated()
+    }
+
+    /// [`Head::push_line`] for the common line in a few steps: a field line
+    /// `token: value` after the first line, ended by CRLF, without control
+    /// characters, in text known to be UTF-8, within the limits. `None`,
+    /// having changed nothing, for any other line.
+    #[inline(always)]
+    fn push_plain_field_line(&mut self, line: &Line<'a>) -> Option<bool> {
+        let text = line.text?;
+        let bytes = text.as_bytes();
+        let name_len = tchar_len(bytes);
+        let size = self.size + bytes.len() + 2;
+        if !line.clean
+            || line.ending != Ending::Crlf
+            || name_len == 0
+            || bytes.get(name_len) != Some(&b':')
+            || (self.headers.is_empty() && self.start_line.is_none())
+            || self.headers.len() >= MAX_HEADERS
+            || size > MAX_HEAD_BYTES
+        {
+            return None;
+        }
+        self.size = size;
+        let (lead, value) = trim_ows(&bytes[name_len + 1..]);
+        let value_start = name_len + 1 + lead;
+        let name = Field::within(text, 0, name_len, line);
+        let value = Field::within(text, value_start, value_start + value.len(), line);
+        let span = (line.offset, line.offset + bytes.len());
+        self.span.1 = span.1 + 2;
+        self.insert_header_checked(name, value, span, true, true);
+        Some(true)
     }
 
     fn apply_start_line(&mut self, line: &Line<'a>, start: StartLine) {
@@ -875,7 +926,7 @@ pub enum StartLine {
 
 /// `HTTP/` followed by something (the version is judged by the rules).
 fn looks_like_version(bytes: &[u8]) -> bool {
-    bytes.len() > 5 && bytes[..5].eq_ignore_ascii_case(b"HTTP/")
+    matches!(bytes, [b'H' | b'h', b'T' | b't', b'T' | b't', b'P' | b'p', b'/', _, ..])
 }
 
 /// Recognise a request line (`method SP target SP HTTP-version`, RFC 9112 §3)

@@ -972,15 +972,15 @@ pub fn parse_start_line(bytes: &[u8]) -> Option<StartLine> {
 /// including the first blank line. Returns the head and where the next byte
 /// after it is. Leading blank lines are skipped. `None` when only blank lines
 /// remain.
-pub fn parse_head(input: &[u8], offset: usize, number: usize) -> Option<(Head<'_>, usize, usize)> {
+pub fn parse_head(input: &[u8], offset: usize, number: usize) -> Option<(Box<Head<'_>>, usize, usize)> {
     parse_head_from(lines(input, offset, number))
 }
 
-/// [`parse_head`] over the given lines.
-pub fn parse_head_from(mut lines: Lines<'_>) -> Option<(Head<'_>, usize, usize)> {
+/// [`parse_head`] over the given lines. The head is boxed where it is built
+/// (it is large, and it moves on into an exchange and its report).
+pub fn parse_head_from(mut lines: Lines<'_>) -> Option<(Box<Head<'_>>, usize, usize)> {
     let first = lines.by_ref().find(|line| !line.is_blank())?;
-    // Built where it is returned (not moved out of an Option: a head is large).
-    let mut head = Head::new(Kind::Request, first.offset, first.number);
+    let mut head = Box::new(Head::new(Kind::Request, first.offset, first.number));
     let mut reading = head.push_line(first);
     for line in lines.by_ref() {
         if line.is_blank() {

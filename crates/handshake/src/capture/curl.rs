@@ -40,7 +40,7 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn flush(&mut self) {
         if let Some(h) = self.head.take() {
-            push_head(&mut self.exchanges, h, false);
+            push_head(&mut self.exchanges, Box::new(h), false);
         }
     }
 

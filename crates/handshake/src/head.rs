@@ -16,6 +16,9 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Most header fields of one head that are kept.
 pub const MAX_HEADERS: usize = 256;
 
+/// No field with a known name (see `Head::first`).
+const NO_FIELD: u16 = u16::MAX;
+
 /// Fields reserved for a request (a browser's handshake has about 15) and
 /// for a response (a 101 has a handful); more only grow the list.
 const REQUEST_FIELDS: usize = 16;
@@ -175,9 +178,8 @@ fn eq_known(name: &[u8], i: usize) -> bool {
     let n = name.len();
     if n < 8 {
         // Padded with zeros, as the tables are.
-        let mut w = [0u8; 8];
-        w[..n].copy_from_slice(name);
-        return u64::from_le_bytes(w) | word(&mask[..8]) == word(&lower[..8]);
+        let w = name.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b));
+        return w | word(&mask[..8]) == word(&lower[..8]);
     }
     let mut at = 0;
     while at + 8 < n {
@@ -304,9 +306,10 @@ pub struct Head<'a> {
     pub problems: Vec<HeadProblem>,
     /// Bytes counted against [`MAX_HEAD_BYTES`].
     size: usize,
-    /// Bit `i` when a field is named `KNOWN_NAMES[i]`, in `present`, and in
-    /// `repeated` when more than one is: lookups skip the list when they can.
-    present: u32,
+    /// For each of [`KNOWN_NAMES`], the index of its first field
+    /// ([`NO_FIELD`] when none), and bit `i` of `repeated` when more than one
+    /// field has name `i`: lookups go straight to the fields.
+    first: [u16; KNOWN_NAMES.len()],
     repeated: u32,
 }
 
@@ -474,7 +477,7 @@ impl<'a> Head<'a> {
             line,
             problems: Vec::new(),
             size: 0,
-            present: 0,
+            first: [NO_FIELD; KNOWN_NAMES.len()],
             repeated: 0,
         }
     }
@@ -545,17 +548,19 @@ impl<'a> Head<'a> {
     }
 
     /// Every field with the known name `known`, in order (a byte compare per
-    /// field: the names were classified when the fields were added). None
-    /// without a look when no field has the name, and no look past the first
-    /// when only one has.
+    /// field: the names were classified when the fields were added). Starts
+    /// at the first such field, and stops there when it is the only one.
     #[inline]
     pub(crate) fn known_fields<'h>(&'h self, known: Known) -> impl Iterator<Item = &'h Header<'a>> {
-        let (present, repeated) = match known.index() {
-            Some(i) => (self.present >> i & 1 != 0, self.repeated >> i & 1 != 0),
-            None => (true, true),
+        let fields = match known.index() {
+            None => &self.headers[..],
+            Some(i) => match usize::from(self.first[i]) {
+                at if at == usize::from(NO_FIELD) => &[],
+                at if self.repeated >> i & 1 != 0 => &self.headers[at..],
+                at => &self.headers[at..=at],
+            },
         };
-        let fields = if present { &self.headers[..] } else { &[] };
-        fields.iter().filter(move |h| h.known == known).take(if repeated { usize::MAX } else { 1 })
+        fields.iter().filter(move |h| h.known == known)
     }
 
     /// The first field with the known name `known`.
@@ -643,8 +648,12 @@ impl<'a> Head<'a> {
         }
         let header = Header::new(name, value, span);
         if let Some(i) = header.known.index() {
-            self.repeated |= self.present & 1 << i;
-            self.present |= 1 << i;
+            if self.first[i] == NO_FIELD {
+                // Below MAX_HEADERS, so below NO_FIELD.
+                self.first[i] = self.headers.len() as u16;
+            } else {
+                self.repeated |= 1 << i;
+            }
         }
         self.headers.push(header);
     }

@@ -120,6 +120,10 @@ pub fn parse_token_list(value: &str) -> impl Iterator<Item = Result<&str, Gramma
 /// `Connection = #connection-option` (RFC 9110 §7.6.1): whether it is a valid
 /// token list, and whether it names `upgrade` (RFC 6455 §4.1: it must).
 pub fn parse_connection(value: &str) -> Result<bool, GrammarError> {
+    // A single token (the common case) is the whole list.
+    if is_token(value) {
+        return Ok(value.eq_ignore_ascii_case("upgrade"));
+    }
     let mut upgrade = false;
     for token in parse_token_list(value) {
         upgrade |= token?.eq_ignore_ascii_case("upgrade");

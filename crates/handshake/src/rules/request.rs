@@ -4,7 +4,7 @@
 use super::{Rule, deflate, pair::Offers};
 use crate::accept::{self, KeyProblem};
 use crate::head::Known;
-use crate::head::{Field, Head};
+use crate::head::{Field, Head, is_token};
 use crate::headers::{self, GrammarError};
 use crate::report::{Findings, Severity};
 
@@ -255,6 +255,10 @@ pub(crate) fn check(req: &Head<'_>, f: &mut Findings<'_>) -> Option<String> {
         "upgrade",
         &UPGRADE,
         |v| {
+            // A single token (the common case) is the whole list.
+            if is_token(v) {
+                return Ok(v.eq_ignore_ascii_case("websocket"));
+            }
             // One pass: the first grammar error, else whether `websocket` is there.
             let mut websocket = false;
             for protocol in headers::parse_upgrade(v) {

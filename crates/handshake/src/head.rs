@@ -600,22 +600,16 @@ impl<'a> Head<'a> {
 
     /// Add a field already charged against [`MAX_HEAD_BYTES`].
     fn insert_header(&mut self, name: Field<'a>, value: Field<'a>, span: Span) {
-        self.insert_header_checked(name, value, span, false, false);
+        self.insert_header_checked(Header::new(name, value, span), false, false);
     }
 
     /// [`Head::insert_header`]; `name_is_token` and `value_is_clean` when the
     /// caller has already seen that the name is a token and that the value
     /// has no control character.
     #[inline(always)]
-    fn insert_header_checked(
-        &mut self,
-        name: Field<'a>,
-        value: Field<'a>,
-        span: Span,
-        name_is_token: bool,
-        value_is_clean: bool,
-    ) {
-        let line = name.line;
+    fn insert_header_checked(&mut self, header: Header<'a>, name_is_token: bool, value_is_clean: bool) {
+        let Header { name, value, span, .. } = &header;
+        let (line, span) = (name.line, *span);
         if self.headers.len() >= MAX_HEADERS {
             if !self.truncated() {
                 self.problem(HeadProblemKind::TooManyHeaders, line, span);
@@ -636,7 +630,6 @@ impl<'a> Head<'a> {
         if self.headers.capacity() == 0 {
             self.headers.reserve_exact(REQUEST_FIELDS);
         }
-        let header = Header::new(name, value, span);
         if let Some(i) = header.known.index() {
             if self.first[i] == NO_FIELD {
                 // Below MAX_HEADERS, so below NO_FIELD.
@@ -702,7 +695,7 @@ impl<'a> Head<'a> {
             let value_start = token_len + 1 + lead;
             let name = line.field(0, token_len);
             let value = line.field(value_start, value_start + value.len());
-            self.insert_header_checked(name, value, span, true, line.clean);
+            self.insert_header_checked(Header::new(name, value, span), true, line.clean);
             return !self.truncated();
         }
         let colon = find_byte(bytes, b':');
@@ -735,23 +728,31 @@ impl<'a> Head<'a> {
 
     /// [`Head::push_line`] for the next of `lines` when it is the common
     /// line, read straight from the text: a field line `token: value` after
-    /// the first line, ended by CRLF, without control characters, in text
-    /// known to be UTF-8, within the limits. `false`, having read and changed
-    /// nothing, for any other line.
+    /// the first line (RFC 9110 §5.1: the name a token, no whitespace before
+    /// the colon), ended by CRLF (RFC 9112 §2.2), without control characters
+    /// (RFC 9110 §5.5), in text known to be UTF-8, within the limits.
+    /// `false`, having read and changed nothing, for any other line: the
+    /// general path then reads it and reports what it finds.
     #[inline(always)]
     fn push_plain_field_line(&mut self, lines: &mut Lines<'a>) -> bool {
         let Some(text) = lines.peek_clean_crlf() else {
             return false;
         };
         let bytes = text.as_bytes();
-        let name_len = tchar_len(bytes);
+        let Some(name_len) = find_byte(bytes, b':') else {
+            return false;
+        };
         let size = self.size + bytes.len() + 2;
         if name_len == 0
-            || bytes.get(name_len) != Some(&b':')
             || (self.headers.is_empty() && self.start_line.is_none())
             || self.headers.len() >= MAX_HEADERS
             || size > MAX_HEAD_BYTES
         {
+            return false;
+        }
+        // A known name is a token (and needs no byte-by-byte look).
+        let known = Known::of(&text[..name_len]);
+        if known == Known::Other && tchar_len(&bytes[..name_len]) < name_len {
             return false;
         }
         self.size = size;
@@ -765,13 +766,13 @@ impl<'a> Head<'a> {
         let value_start = name_len + 1 + lead;
         let span = (offset, offset + bytes.len());
         self.span.1 = span.1 + 2;
-        self.insert_header_checked(
-            field(0, name_len),
-            field(value_start, value_start + value.len()),
+        let header = Header {
+            name: field(0, name_len),
+            value: field(value_start, value_start + value.len()),
             span,
-            true,
-            true,
-        );
+            known,
+        };
+        self.insert_header_checked(header, true, true);
         lines.offset += bytes.len() + 2;
         lines.number += 1;
         true

@@ -289,7 +289,7 @@ fn parse_any_extension_list(value: &str) -> Result<Vec<Extension<'_>>, GrammarEr
 }
 
 /// [`parse_extension_list`] in one pass for the common case: tokens, OWS and
-/// separators only (no quoted string, nothing malformed). Each extension is
+/// separators only (RFC 6455 §9.1 without a quoted string, nothing malformed). Each extension is
 /// passed to `found`; `None` as soon as the list is not plain, for the
 /// general parser to read (and report).
 fn plain_extension_list<'a>(value: &'a str, mut found: impl FnMut(Extension<'a>)) -> Option<()> {

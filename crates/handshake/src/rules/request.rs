@@ -391,11 +391,17 @@ pub(crate) fn target_problem(target: &str) -> Option<String> {
 /// RFC 9110 §7.2: `Host = uri-host [ ":" port ]`, checked loosely: non-empty,
 /// no whitespace, userinfo, path or other delimiters, digits for the port.
 pub(crate) fn valid_host(host: &str) -> bool {
-    if host.is_empty()
-        || host
-            .bytes()
-            .any(|b| b <= b' ' || b == 0x7f || matches!(b, b'/' | b'@' | b'?' | b'#' | b'\\' | b','))
-    {
+    // One pass: no bad byte, and where the colons are.
+    let (mut colons, mut last_colon) = (0, 0);
+    for (i, b) in host.bytes().enumerate() {
+        if b <= b' ' || b == 0x7f || matches!(b, b'/' | b'@' | b'?' | b'#' | b'\\' | b',') {
+            return false;
+        }
+        if b == b':' {
+            (colons, last_colon) = (colons + 1, i);
+        }
+    }
+    if host.is_empty() {
         return false;
     }
     let (name, port) = if let Some(rest) = host.strip_prefix('[') {
@@ -408,13 +414,15 @@ pub(crate) fn valid_host(host: &str) -> bool {
             },
             None => return false,
         }
+    } else if colons == 0 {
+        (host, "0")
+    } else if colons == 1 {
+        (&host[..last_colon], &host[last_colon + 1..])
     } else {
-        match host.rsplit_once(':') {
-            Some((name, port)) => (name, port),
-            None => (host, "0"),
-        }
+        // The name before the last colon has a colon itself.
+        return false;
     };
-    !name.is_empty() && !name.contains(':') && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
+    !name.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Checks that apply to HTTP/1.1 and HTTP/2 requests alike: version, origin,

@@ -14,7 +14,18 @@ pub const KEY_DECODED_LEN: usize = 16;
 /// over the key's bytes with surrounding whitespace trimmed (RFC 6455 §4.2.2;
 /// the key is not decoded, so a malformed key still has an accept value).
 pub fn accept(key: &str) -> String {
-    base64::encode_20(&sha1(key.trim()))
+    base64::encode_20(&sha1(trimmed(key)))
+}
+
+/// `key` without surrounding whitespace (`str::trim`), with no search when it
+/// starts and ends with a visible ASCII character (as keys do).
+fn trimmed(key: &str) -> &str {
+    let b = key.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) {
+        key
+    } else {
+        key.trim()
+    }
 }
 
 fn sha1(trimmed_key: &str) -> [u8; 20] {
@@ -41,7 +52,7 @@ pub struct AcceptSteps {
 
 /// The accept computation step by step.
 pub fn accept_steps(key: &str) -> AcceptSteps {
-    let key = key.trim();
+    let key = trimmed(key);
     let sha1 = sha1(key);
     let sha1_hex = sha1.iter().map(|b| format!("{b:02x}")).collect();
     AcceptSteps {
@@ -117,7 +128,7 @@ fn is_canonical_key(key: &[u8]) -> bool {
 /// Judge a key: base64 alphabet, canonical padding, decoded length 16, no inner
 /// whitespace. An empty list means the key is good.
 pub fn judge_key(key: &str) -> Vec<KeyProblem> {
-    let key = key.trim();
+    let key = trimmed(key);
     if is_canonical_key(key.as_bytes()) {
         return Vec::new();
     }

@@ -92,7 +92,7 @@ pub fn corrected(report: &ExchangeReport<'_>) -> String {
     if !plan.offers.is_empty() {
         line(&mut out, &name("Sec-WebSocket-Extensions"), &plan.offers.join(", "));
     }
-    keep_other_fields(&mut out, report.request.as_ref(), plan.h2, eol);
+    keep_other_fields(&mut out, report.request.as_deref(), plan.h2, eol);
     out.push_str(eol);
     if plan.h2 {
         line(&mut out, ":status", "200");
@@ -109,7 +109,7 @@ pub fn corrected(report: &ExchangeReport<'_>) -> String {
         line(&mut out, &name("Sec-WebSocket-Extensions"), &plan.accepted.join(", "));
     }
     // Other fields of a successful response are kept; a refusal's are not.
-    let response = report.response.as_ref().filter(|r| matches!(r.status(), None | Some(101) | Some(200)));
+    let response = report.response.as_deref().filter(|r| matches!(r.status(), None | Some(101) | Some(200)));
     keep_other_fields(&mut out, response, plan.h2, eol);
     out.push_str(eol);
     out
@@ -120,7 +120,7 @@ pub fn corrected(report: &ExchangeReport<'_>) -> String {
 fn keep_other_fields(out: &mut String, head: Option<&Head<'_>>, h2: bool, eol: &str) {
     let Some(head) = head else { return };
     let mut kept: Vec<&str> = Vec::new();
-    for h in &head.headers {
+    for h in head.headers() {
         let name = h.name.as_str();
         let lower = name.to_ascii_lowercase();
         let bad_value = h.value.as_str().bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f);

@@ -16,6 +16,9 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Most header fields of one head that are kept.
 pub const MAX_HEADERS: usize = 256;
 
+/// No field with a known name (see `Head::first`).
+const NO_FIELD: u16 = u16::MAX;
+
 /// Fields reserved for a request (a browser's handshake has about 15) and
 /// for a response (a 101 has a handful); more only grow the list.
 const REQUEST_FIELDS: usize = 16;
@@ -120,6 +123,19 @@ const SINGLETON: [bool; KNOWN_NAMES.len()] = {
     t
 };
 
+/// [`SINGLETON`] as bits.
+const SINGLETON_BITS: u32 = {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < KNOWN_NAMES.len() {
+        if SINGLETON[i] {
+            bits |= 1 << i;
+        }
+        i += 1;
+    }
+    bits
+};
+
 /// [`KNOWN_NAMES`] padded to 24 bytes, and for each a mask with 0x20 where
 /// the name has a letter: `b | mask == lower` is an ASCII case-insensitive
 /// compare, eight bytes at a time.
@@ -152,9 +168,8 @@ fn eq_known(name: &[u8], i: usize) -> bool {
     let n = name.len();
     if n < 8 {
         // Padded with zeros, as the tables are.
-        let mut w = [0u8; 8];
-        w[..n].copy_from_slice(name);
-        return u64::from_le_bytes(w) | word(&mask[..8]) == word(&lower[..8]);
+        let w = name.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b));
+        return w | word(&mask[..8]) == word(&lower[..8]);
     }
     let mut at = 0;
     while at + 8 < n {
@@ -268,7 +283,8 @@ pub struct Head<'a> {
     /// The status code as written (three digits for a valid status line).
     pub status: Option<Field<'a>>,
     pub reason: Option<Field<'a>>,
-    pub headers: Vec<Header<'a>>,
+    /// The fields in order (read with [`Head::headers`]).
+    headers: Vec<Header<'a>>,
     /// Bytes after the head that belong to this message (a body, or data sent
     /// before the handshake completed).
     pub body: Option<Field<'a>>,
@@ -280,6 +296,11 @@ pub struct Head<'a> {
     pub problems: Vec<HeadProblem>,
     /// Bytes counted against [`MAX_HEAD_BYTES`].
     size: usize,
+    /// For each of [`KNOWN_NAMES`], the index of its first field
+    /// ([`NO_FIELD`] when none), and bit `i` of `repeated` when more than one
+    /// field has name `i`: lookups go straight to the fields.
+    first: [u16; KNOWN_NAMES.len()],
+    repeated: u32,
 }
 
 /// RFC 9110 §5.6.2 tchar, as a table (the parser's hottest check).
@@ -301,26 +322,27 @@ pub fn is_tchar(b: u8) -> bool {
     TCHAR[usize::from(b)]
 }
 
-/// Whether every byte is a tchar: table lookups combined four at a time,
+/// How many leading bytes are tchars: table lookups combined four at a time,
 /// without a branch per byte.
 #[inline]
-fn all_tchar(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(4);
-    for c in chunks.by_ref() {
+pub(crate) fn tchar_len(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    for c in bytes.chunks_exact(4) {
         if !(TCHAR[usize::from(c[0])]
             & TCHAR[usize::from(c[1])]
             & TCHAR[usize::from(c[2])]
             & TCHAR[usize::from(c[3])])
         {
-            return false;
+            break;
         }
+        at += 4;
     }
-    chunks.remainder().iter().all(|&b| is_tchar(b))
+    at + bytes[at..].iter().take_while(|&&b| is_tchar(b)).count()
 }
 
 /// `true` when `s` is a non-empty RFC 9110 token.
 pub fn is_token(s: &str) -> bool {
-    !s.is_empty() && all_tchar(s.as_bytes())
+    !s.is_empty() && tchar_len(s.as_bytes()) == s.len()
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -333,54 +355,93 @@ fn word(chunk: &[u8]) -> u64 {
     u64::from_le_bytes(w)
 }
 
-/// The first `byte` in `hay`, eight bytes at a time.
-pub fn find_byte(hay: &[u8], byte: u8) -> Option<usize> {
-    let pattern = LO * u64::from(byte);
-    let mut chunks = hay.chunks_exact(8);
+/// Bit 7 set in each zero byte of `x`. Only the lowest set bit is exact (a
+/// borrow can flag a byte above a zero byte), which is all the scans use.
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// Bit 7 set in each byte of `x` that may be a control character: every
+/// byte below 0x20 and DEL, and also 0x80-0x9f and 0xff (the low seven bits
+/// alone are tested, so no carry crosses bytes and every flag is exact).
+#[inline(always)]
+fn maybe_control_bytes(x: u64) -> u64 {
+    // (b & 0x7f) + 1 is below 0x21 (taken modulo 0x80) for exactly those bytes.
+    let low = ((x & !HI) + LO) & !HI;
+    !(low + LO * (0x80 - 0x21)) & HI
+}
+
+/// The first byte of `hay` that `flags` marks, eight bytes at a time (the
+/// last word overlapping the one before), or for input shorter than a word
+/// the first that `is` holds for.
+#[inline(always)]
+fn first_flagged(hay: &[u8], flags: impl Fn(u64) -> u64, is: impl Fn(u8) -> bool) -> Option<usize> {
+    let n = hay.len();
+    if n < 8 {
+        return hay.iter().position(|&b| is(b));
+    }
+    let found = |at: usize| {
+        let f = flags(word(&hay[at..at + 8]));
+        (f != 0).then(|| at + (f.trailing_zeros() / 8) as usize)
+    };
     let mut at = 0;
-    for chunk in chunks.by_ref() {
-        let x = word(chunk) ^ pattern;
-        let zero = x.wrapping_sub(LO) & !x & HI;
-        if zero != 0 {
-            return Some(at + (zero.trailing_zeros() / 8) as usize);
+    while at + 8 <= n {
+        if let Some(i) = found(at) {
+            return Some(i);
         }
         at += 8;
     }
-    chunks.remainder().iter().position(|&b| b == byte).map(|p| p + at)
+    // Bytes before `at` were not flagged, so the lowest flag in the last word
+    // is the first even where it overlaps the previous one.
+    if at < n { found(n - 8) } else { None }
+}
+
+/// The first `byte` in `hay`, eight bytes at a time.
+pub fn find_byte(hay: &[u8], byte: u8) -> Option<usize> {
+    let pattern = LO * u64::from(byte);
+    first_flagged(hay, |x| zero_bytes(x ^ pattern), |b| b == byte)
+}
+
+/// What [`maybe_control_bytes`] flags, a byte at a time.
+fn maybe_control(b: u8) -> bool {
+    matches!(b & 0x7f, 0..0x20 | 0x7f)
 }
 
 /// RFC 9110 §5.5: a field value has no CR, LF, NUL or other control
 /// character but HTAB (obs-text is allowed). Eight bytes at a time.
 pub fn is_field_value(value: &[u8]) -> bool {
-    let bad = |b: &u8| (*b < 0x20 && *b != b'\t') || *b == 0x7f;
-    let mut chunks = value.chunks_exact(8);
-    for chunk in chunks.by_ref() {
-        let x = word(chunk);
-        let below_space = x.wrapping_sub(LO * 0x20) & !x & HI;
-        let y = x ^ (LO * 0x7f);
-        let del = y.wrapping_sub(LO) & !y & HI;
-        if (below_space | del) != 0 && chunk.iter().any(bad) {
+    let mut rest = value;
+    // Each byte found must be a HTAB or above 0x7f; look on after it.
+    while let Some(i) = first_flagged(rest, maybe_control_bytes, maybe_control) {
+        if rest[i] != b'\t' && rest[i] < 0x80 {
             return false;
         }
+        rest = &rest[i + 1..];
     }
-    let rest = chunks.remainder();
-    if rest.is_empty() {
-        return true;
+    true
+}
+
+/// Where the line at the start of `rest` ends: the index of its LF, if any,
+/// and whether the line is known to have no control character (RFC 9110
+/// §5.5) before its line end. One scan for the common case: the first
+/// control character is the CR of the CRLF.
+fn line_end(rest: &[u8]) -> (Option<usize>, bool) {
+    match first_flagged(rest, maybe_control_bytes, maybe_control) {
+        None => (None, true),
+        Some(i) if rest[i] == b'\n' => (Some(i), true),
+        Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => (Some(i + 1), true),
+        // A HTAB, a stray control or a byte above 0x7f: find the LF, and
+        // leave the check to the parser.
+        Some(i) => (find_byte(&rest[i..], b'\n').map(|p| p + i), false),
     }
-    // The last bytes as one word, padded with a harmless byte.
-    let mut tail = [b'a'; 8];
-    tail[..rest.len()].copy_from_slice(rest);
-    let x = u64::from_le_bytes(tail);
-    let below_space = x.wrapping_sub(LO * 0x20) & !x & HI;
-    let y = x ^ (LO * 0x7f);
-    let del = y.wrapping_sub(LO) & !y & HI;
-    (below_space | del) == 0 || !rest.iter().any(bad)
 }
 
 fn is_ows(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
+#[inline(always)]
 fn trim_ows(bytes: &[u8]) -> (usize, &[u8]) {
     let start = bytes.iter().position(|&b| !is_ows(b)).unwrap_or(bytes.len());
     let end = bytes.iter().rposition(|&b| !is_ows(b)).map_or(start, |p| p + 1);
@@ -406,7 +467,14 @@ impl<'a> Head<'a> {
             line,
             problems: Vec::new(),
             size: 0,
+            first: [NO_FIELD; KNOWN_NAMES.len()],
+            repeated: 0,
         }
+    }
+
+    /// The header fields, in order.
+    pub fn headers(&self) -> &[Header<'a>] {
+        &self.headers
     }
 
     pub fn is_request(&self) -> bool {
@@ -451,8 +519,11 @@ impl<'a> Head<'a> {
     /// (RFC 9110 §5.3: Origin, Content-Length, Content-Type, Authorization,
     /// User-Agent, Referer, Date, Server, Location). One pass over the fields.
     pub(crate) fn repeated_singletons<'h>(&'h self) -> Vec<&'h Header<'a>> {
-        let mut seen = [0u8; KNOWN_NAMES.len()];
         let mut repeated = Vec::new();
+        if self.repeated & SINGLETON_BITS == 0 {
+            return repeated;
+        }
+        let mut seen = [0u8; KNOWN_NAMES.len()];
         for h in &self.headers {
             if let Some(i) = h.known.index()
                 && SINGLETON[i]
@@ -467,10 +538,19 @@ impl<'a> Head<'a> {
     }
 
     /// Every field with the known name `known`, in order (a byte compare per
-    /// field: the names were classified when the fields were added).
+    /// field: the names were classified when the fields were added). Starts
+    /// at the first such field, and stops there when it is the only one.
     #[inline]
     pub(crate) fn known_fields<'h>(&'h self, known: Known) -> impl Iterator<Item = &'h Header<'a>> {
-        self.headers.iter().filter(move |h| h.known == known)
+        let fields = match known.index() {
+            None => &self.headers[..],
+            Some(i) => match usize::from(self.first[i]) {
+                at if at == usize::from(NO_FIELD) => &[],
+                at if self.repeated >> i & 1 != 0 => &self.headers[at..],
+                at => &self.headers[at..=at],
+            },
+        };
+        fields.iter().filter(move |h| h.known == known)
     }
 
     /// The first field with the known name `known`.
@@ -520,14 +600,16 @@ impl<'a> Head<'a> {
 
     /// Add a field already charged against [`MAX_HEAD_BYTES`].
     fn insert_header(&mut self, name: Field<'a>, value: Field<'a>, span: Span) {
-        self.insert_header_checked(name, value, span, false);
+        self.insert_header_checked(Header::new(name, value, span), false, false);
     }
 
-    /// [`Head::insert_header`]; `name_is_token` when the caller has already
-    /// seen that the name is a token.
-    #[inline]
-    fn insert_header_checked(&mut self, name: Field<'a>, value: Field<'a>, span: Span, name_is_token: bool) {
-        let line = name.line;
+    /// [`Head::insert_header`]; `name_is_token` and `value_is_clean` when the
+    /// caller has already seen that the name is a token and that the value
+    /// has no control character.
+    #[inline(always)]
+    fn insert_header_checked(&mut self, header: Header<'a>, name_is_token: bool, value_is_clean: bool) {
+        let Header { name, value, span, .. } = &header;
+        let (line, span) = (name.line, *span);
         if self.headers.len() >= MAX_HEADERS {
             if !self.truncated() {
                 self.problem(HeadProblemKind::TooManyHeaders, line, span);
@@ -541,14 +623,22 @@ impl<'a> Head<'a> {
         }
         // RFC 9110 §5.5: CR, LF and NUL are invalid in a value; other controls
         // but HTAB are not field-vchar.
-        if !is_field_value(value.text.as_bytes()) {
+        if !value_is_clean && !is_field_value(value.text.as_bytes()) {
             self.problem(HeadProblemKind::FieldValue, line, value.span);
         }
         self.span.1 = self.span.1.max(span.1);
         if self.headers.capacity() == 0 {
             self.headers.reserve_exact(REQUEST_FIELDS);
         }
-        self.headers.push(Header::new(name, value, span));
+        if let Some(i) = header.known.index() {
+            if self.first[i] == NO_FIELD {
+                // Below MAX_HEADERS, so below NO_FIELD.
+                self.first[i] = self.headers.len() as u16;
+            } else {
+                self.repeated |= 1 << i;
+            }
+        }
+        self.headers.push(header);
     }
 
     /// Parse one line of a head. The first line may be a start line; later
@@ -599,18 +689,16 @@ impl<'a> Head<'a> {
         // (no whitespace before it, nothing to trim, no need to check again).
         // `:` is not a tchar, so the name is a token right before the first
         // colon exactly when every byte before that colon is a tchar.
-        let colon = find_byte(bytes, b':');
-        if let Some(token_len) = colon
-            && token_len > 0
-            && all_tchar(&bytes[..token_len])
-        {
+        let token_len = tchar_len(bytes);
+        if token_len > 0 && bytes.get(token_len) == Some(&b':') {
             let (lead, value) = trim_ows(&bytes[token_len + 1..]);
             let value_start = token_len + 1 + lead;
             let name = line.field(0, token_len);
             let value = line.field(value_start, value_start + value.len());
-            self.insert_header_checked(name, value, span, true);
+            self.insert_header_checked(Header::new(name, value, span), true, line.clean);
             return !self.truncated();
         }
+        let colon = find_byte(bytes, b':');
         // An HTTP/2 pseudo-header line (`:method: GET`) keeps its leading colon.
         let colon = match colon {
             Some(0) => bytes[1..].iter().position(|&b| b == b':').map(|p| p + 1),
@@ -636,6 +724,58 @@ impl<'a> Head<'a> {
         let value = line.field(value_start, value_start + value.len());
         self.insert_header(name, value, span);
         !self.truncated()
+    }
+
+    /// [`Head::push_line`] for the next of `lines` when it is the common
+    /// line, read straight from the text: a field line `token: value` after
+    /// the first line (RFC 9110 §5.1: the name a token, no whitespace before
+    /// the colon), ended by CRLF (RFC 9112 §2.2), without control characters
+    /// (RFC 9110 §5.5), in text known to be UTF-8, within the limits.
+    /// `false`, having read and changed nothing, for any other line: the
+    /// general path then reads it and reports what it finds.
+    #[inline(always)]
+    fn push_plain_field_line(&mut self, lines: &mut Lines<'a>) -> bool {
+        let Some(text) = lines.peek_clean_crlf() else {
+            return false;
+        };
+        let bytes = text.as_bytes();
+        let Some(name_len) = find_byte(bytes, b':') else {
+            return false;
+        };
+        let size = self.size + bytes.len() + 2;
+        if name_len == 0
+            || (self.headers.is_empty() && self.start_line.is_none())
+            || self.headers.len() >= MAX_HEADERS
+            || size > MAX_HEAD_BYTES
+        {
+            return false;
+        }
+        // A known name is a token (and needs no byte-by-byte look).
+        let known = Known::of(&text[..name_len]);
+        if known == Known::Other && tchar_len(&bytes[..name_len]) < name_len {
+            return false;
+        }
+        self.size = size;
+        let (offset, number) = (lines.offset, lines.number);
+        let field = |start: usize, end: usize| Field {
+            text: Cow::Borrowed(&text[start..end]),
+            span: (offset + start, offset + end),
+            line: number,
+        };
+        let (lead, value) = trim_ows(&bytes[name_len + 1..]);
+        let value_start = name_len + 1 + lead;
+        let span = (offset, offset + bytes.len());
+        self.span.1 = span.1 + 2;
+        let header = Header {
+            name: field(0, name_len),
+            value: field(value_start, value_start + value.len()),
+            span,
+            known,
+        };
+        self.insert_header_checked(header, true, true);
+        lines.offset += bytes.len() + 2;
+        lines.number += 1;
+        true
     }
 
     fn apply_start_line(&mut self, line: &Line<'a>, start: StartLine) {
@@ -680,6 +820,9 @@ pub struct Line<'a> {
     /// 1-based.
     pub number: usize,
     pub ending: Ending,
+    /// Known to hold no control character (RFC 9110 §5.5), so its field value
+    /// needs no check; `false` when not known.
+    pub clean: bool,
 }
 
 impl<'a> Line<'a> {
@@ -740,6 +883,20 @@ pub struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
+    /// The text of the next line, without moving on, when the input is known
+    /// to be UTF-8 and the line ends with CRLF and has no control character.
+    #[inline(always)]
+    fn peek_clean_crlf(&self) -> Option<&'a str> {
+        let text = self.text?;
+        let rest = text.as_bytes().get(self.offset..)?;
+        match line_end(rest) {
+            (Some(nl), true) if nl > 0 && rest[nl - 1] == b'\r' => {
+                text.get(self.offset..self.offset + nl - 1)
+            }
+            _ => None,
+        }
+    }
+
     /// Where the next line starts.
     pub fn offset(&self) -> usize {
         self.offset
@@ -754,16 +911,24 @@ impl<'a> Lines<'a> {
 impl<'a> Iterator for Lines<'a> {
     type Item = Line<'a>;
 
+    #[inline(always)]
     fn next(&mut self) -> Option<Line<'a>> {
         let rest = self.input.get(self.offset..).filter(|r| !r.is_empty())?;
-        let (bytes, ending, consumed) = match find_byte(rest, b'\n') {
+        let (nl, clean) = line_end(rest);
+        let (bytes, ending, consumed) = match nl {
             Some(nl) if nl > 0 && rest[nl - 1] == b'\r' => (&rest[..nl - 1], Ending::Crlf, nl + 1),
             Some(nl) => (&rest[..nl], Ending::Lf, nl + 1),
             None => (rest, Ending::Eof, rest.len()),
         };
         let text = self.text.and_then(|t| t.get(self.offset..self.offset + bytes.len()));
-        let line =
-            Line { bytes: Cow::Borrowed(bytes), text, offset: self.offset, number: self.number, ending };
+        let line = Line {
+            bytes: Cow::Borrowed(bytes),
+            text,
+            offset: self.offset,
+            number: self.number,
+            ending,
+            clean,
+        };
         self.offset += consumed;
         self.number += 1;
         Some(line)
@@ -779,7 +944,7 @@ pub enum StartLine {
 
 /// `HTTP/` followed by something (the version is judged by the rules).
 fn looks_like_version(bytes: &[u8]) -> bool {
-    bytes.len() > 5 && bytes[..5].eq_ignore_ascii_case(b"HTTP/")
+    matches!(bytes, [b'H' | b'h', b'T' | b't', b'T' | b't', b'P' | b'p', b'/', _, ..])
 }
 
 /// Recognise a request line (`method SP target SP HTTP-version`, RFC 9112 §3)
@@ -825,17 +990,23 @@ pub fn parse_start_line(bytes: &[u8]) -> Option<StartLine> {
 /// including the first blank line. Returns the head and where the next byte
 /// after it is. Leading blank lines are skipped. `None` when only blank lines
 /// remain.
-pub fn parse_head(input: &[u8], offset: usize, number: usize) -> Option<(Head<'_>, usize, usize)> {
+pub fn parse_head(input: &[u8], offset: usize, number: usize) -> Option<(Box<Head<'_>>, usize, usize)> {
     parse_head_from(lines(input, offset, number))
 }
 
-/// [`parse_head`] over the given lines.
-pub fn parse_head_from(mut lines: Lines<'_>) -> Option<(Head<'_>, usize, usize)> {
+/// [`parse_head`] over the given lines. The head is boxed where it is built
+/// (it is large, and it moves on into an exchange and its report).
+pub fn parse_head_from(mut lines: Lines<'_>) -> Option<(Box<Head<'_>>, usize, usize)> {
     let first = lines.by_ref().find(|line| !line.is_blank())?;
-    // Built where it is returned (not moved out of an Option: a head is large).
-    let mut head = Head::new(Kind::Request, first.offset, first.number);
+    let mut head = Box::new(Head::new(Kind::Request, first.offset, first.number));
     let mut reading = head.push_line(first);
-    for line in lines.by_ref() {
+    loop {
+        if reading && head.push_plain_field_line(&mut lines) {
+            continue;
+        }
+        let Some(line) = lines.next() else {
+            break;
+        };
         if line.is_blank() {
             break;
         }
@@ -942,6 +1113,30 @@ mod tests {
             assert_eq!(find_byte(hay, b'\n'), hay.iter().position(|&b| b == b'\n'));
         }
         assert_eq!(find_byte(b"", b':'), None);
+        // Every byte value, at every place of a word and of a line.
+        for b in 0..=255u8 {
+            let flagged = maybe_control_bytes(LO * u64::from(b)) == HI;
+            assert_eq!(flagged, maybe_control(b), "{b:#x}");
+            assert_eq!(maybe_control_bytes(LO * u64::from(b)) == 0, !maybe_control(b), "{b:#x}");
+            for len in [3, 12, 20] {
+                for at in 0..len {
+                    let mut v = vec![b'a'; len];
+                    v[at] = b;
+                    v.extend_from_slice(b"\r\nnext\r\n");
+                    let nl = v.iter().position(|&c| c == b'\n');
+                    let (end, clean) = line_end(&v);
+                    assert_eq!(end, nl, "{b:#x} at {at} of {len}");
+                    let line = &v[..nl.unwrap()];
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    if clean {
+                        assert!(is_field_value(line) && !line.contains(&b'\t'), "{b:#x} at {at} of {len}");
+                    }
+                    assert_eq!(clean, !maybe_control(b) || b == b'\n', "{b:#x} at {at} of {len}");
+                }
+            }
+        }
+        assert_eq!(line_end(b"no end"), (None, true));
+        assert_eq!(line_end(b"no end\x01"), (None, false));
         for bad in [0u8, 1, b'\r', b'\n', 0x1f, 0x7f] {
             for at in 0..20 {
                 let mut v = vec![b'a'; 20];
@@ -955,6 +1150,49 @@ mod tests {
         }
     }
 
+    /// Text known to be UTF-8 takes the short path for plain field lines;
+    /// the same bytes without that knowledge take the general one. Both
+    /// give the same head, for plain lines and for every kind of odd one.
+    #[test]
+    fn short_path_agrees_with_general_path() {
+        let pool = [
+            "Host: a\r\n",
+            "host:a \r\n",
+            "X-A:\tb c\r\n",
+            "X-B: \x01\r\n",
+            "X-C: v\n",
+            " folded\r\n",
+            "\tfolded\r\n",
+            "Bad Name: x\r\n",
+            "NoColon\r\n",
+            ":path: /\r\n",
+            "Upgrade: websocket\r\n",
+            "X-D: caf\u{e9}\r\n",
+            "X-E: a\rb\r\n",
+            "Name : v\r\n",
+            "X-F: \x7f\r\n",
+            "X-G: v",
+            "\r\n",
+        ];
+        let mut texts = Vec::new();
+        for start in ["GET / HTTP/1.1\r\n", "HTTP/1.1 101 OK\r\n", ""] {
+            for a in pool {
+                for b in pool {
+                    for c in pool {
+                        texts.push(format!("{start}{a}{b}{c}Host: z\r\n\r\nrest"));
+                    }
+                }
+            }
+        }
+        texts.push(format!("GET / HTTP/1.1\r\n{}\r\n", "X: v\r\n".repeat(MAX_HEADERS + 5)));
+        texts.push(format!("GET / HTTP/1.1\r\nA: {}\r\nB: c\r\n\r\n", "a".repeat(MAX_HEAD_BYTES - 30)));
+        for text in &texts {
+            let short = parse_head_from(lines_str(text, 0, 1));
+            let general = parse_head_from(lines(text.as_bytes(), 0, 1));
+            assert_eq!(short, general, "{text:?}");
+        }
+    }
+
     #[test]
     fn limits() {
         let mut text = String::from("GET / HTTP/1.1\r\n");
@@ -963,7 +1201,7 @@ mod tests {
         }
         text.push_str("\r\nHTTP/1.1 101 OK\r\n\r\n");
         let (head, next, _) = parse_head(text.as_bytes(), 0, 1).unwrap();
-        assert_eq!(head.headers.len(), MAX_HEADERS);
+        assert_eq!(head.headers().len(), MAX_HEADERS);
         assert!(head.truncated());
         assert!(text[next..].starts_with("HTTP/1.1 101"));
 

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::head::{find_byte, is_tchar, is_token};
+use crate::head::{find_byte, is_tchar, is_token, tchar_len};
 
 /// Where and why a value does not fit its grammar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,11 @@ fn is_ows(b: u8) -> bool {
 /// (outside quoted strings), trimmed of OWS, empty elements skipped as
 /// recipients must. Yields each element with its offset in the value.
 pub fn list_elements(value: &str) -> ListElements<'_> {
-    ListElements { value, pos: 0, has_quote: find_byte(value.as_bytes(), b'"').is_some() }
+    // A single token (the common case) is its own only element; a token has
+    // no `"` either.
+    let single = !value.is_empty() && tchar_len(value.as_bytes()) == value.len();
+    let has_quote = !single && find_byte(value.as_bytes(), b'"').is_some();
+    ListElements { value, pos: 0, has_quote, single }
 }
 
 /// Where the element (or parameter) starting at `start` ends: the first
@@ -69,6 +73,8 @@ pub struct ListElements<'a> {
     pos: usize,
     /// Whether `value` has a `"` at all (otherwise no quoted strings).
     has_quote: bool,
+    /// Whether `value` is one token, not yet returned.
+    single: bool,
 }
 
 impl<'a> Iterator for ListElements<'a> {
@@ -76,6 +82,11 @@ impl<'a> Iterator for ListElements<'a> {
 
     fn next(&mut self) -> Option<(usize, &'a str)> {
         let bytes = self.value.as_bytes();
+        if self.single {
+            self.single = false;
+            self.pos = bytes.len() + 1;
+            return Some((0, self.value));
+        }
         loop {
             if self.pos > bytes.len() {
                 return None;
@@ -109,6 +120,10 @@ pub fn parse_token_list(value: &str) -> impl Iterator<Item = Result<&str, Gramma
 /// `Connection = #connection-option` (RFC 9110 §7.6.1): whether it is a valid
 /// token list, and whether it names `upgrade` (RFC 6455 §4.1: it must).
 pub fn parse_connection(value: &str) -> Result<bool, GrammarError> {
+    // A single token (the common case) is the whole list.
+    if is_token(value) {
+        return Ok(value.eq_ignore_ascii_case("upgrade"));
+    }
     let mut upgrade = false;
     for token in parse_token_list(value) {
         upgrade |= token?.eq_ignore_ascii_case("upgrade");
@@ -200,6 +215,29 @@ fn unquote(s: &str) -> Option<Cow<'_, str>> {
 /// value must be a token once unescaped.
 pub fn parse_extension_list(value: &str) -> Result<Vec<Extension<'_>>, GrammarError> {
     let mut extensions = Vec::new();
+    push_extension_list(value, &mut extensions, |e| e)?;
+    Ok(extensions)
+}
+
+/// [`parse_extension_list`] appending to `out`, each extension through `wrap`;
+/// on an error `out` is left as it was.
+pub(crate) fn push_extension_list<'a, T>(
+    value: &'a str,
+    out: &mut Vec<T>,
+    wrap: impl Fn(Extension<'a>) -> T,
+) -> Result<(), GrammarError> {
+    let len = out.len();
+    if plain_extension_list(value, |e| out.push(wrap(e))).is_some() {
+        return Ok(());
+    }
+    out.truncate(len);
+    out.extend(parse_any_extension_list(value)?.into_iter().map(wrap));
+    Ok(())
+}
+
+/// [`parse_extension_list`] for any value: element by element, part by part.
+fn parse_any_extension_list(value: &str) -> Result<Vec<Extension<'_>>, GrammarError> {
+    let mut extensions = Vec::new();
     let has_quote = find_byte(value.as_bytes(), b'"').is_some();
     for (offset, text) in list_elements(value) {
         let mut parts = split_params(text, has_quote);
@@ -248,6 +286,56 @@ pub fn parse_extension_list(value: &str) -> Result<Vec<Extension<'_>>, GrammarEr
         extensions.push(Extension { name, params, text, offset });
     }
     Ok(extensions)
+}
+
+/// [`parse_extension_list`] in one pass for the common case: tokens, OWS and
+/// separators only (RFC 6455 §9.1 without a quoted string, nothing malformed). Each extension is
+/// passed to `found`; `None` as soon as the list is not plain, for the
+/// general parser to read (and report).
+fn plain_extension_list<'a>(value: &'a str, mut found: impl FnMut(Extension<'a>)) -> Option<()> {
+    let bytes = value.as_bytes();
+    let skip_ows = |mut i: usize| {
+        while bytes.get(i).is_some_and(|&b| is_ows(b)) {
+            i += 1;
+        }
+        i
+    };
+    // The token at `i` (non-empty) and where it ends.
+    let token = |i: usize| {
+        let end = i + tchar_len(&bytes[i..]);
+        (end > i).then(|| (&value[i..end], end))
+    };
+    let mut i = 0;
+    loop {
+        // Empty list elements are skipped (RFC 9110 §5.6.1).
+        while bytes.get(i).is_some_and(|&b| is_ows(b) || b == b',') {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return Some(());
+        }
+        let offset = i;
+        let (name, mut end) = token(i)?;
+        let mut params = Vec::new();
+        i = skip_ows(end);
+        while bytes.get(i) == Some(&b';') {
+            let (pname, pname_end) = token(skip_ows(i + 1))?;
+            end = pname_end;
+            i = skip_ows(end);
+            let mut pvalue = None;
+            if bytes.get(i) == Some(&b'=') {
+                let (v, v_end) = token(skip_ows(i + 1))?;
+                pvalue = Some(Cow::Borrowed(v));
+                end = v_end;
+                i = skip_ows(end);
+            }
+            params.push((pname, pvalue));
+        }
+        if i < bytes.len() && bytes[i] != b',' {
+            return None;
+        }
+        found(Extension { name, params, text: &value[offset..end], offset });
+    }
 }
 
 /// Split an extension on `;` (outside quotes), trimmed, with offsets.
@@ -361,5 +449,27 @@ mod tests {
         assert!(parse_extension_list("x; =1").is_err());
         assert!(parse_extension_list("x; a=\"\\1\"").is_ok());
         assert!(parse_extension_list("").unwrap().is_empty());
+    }
+
+    /// The one-pass parser agrees with the general one wherever it answers,
+    /// and answers for plain lists.
+    #[test]
+    fn plain_extension_lists_agree() {
+        let alphabet = ["a", "b", " ", "\t", ",", ";", "=", "\"", "\\", "é"];
+        let mut values = vec![String::new()];
+        for _ in 0..6 {
+            let longer: Vec<String> =
+                values.iter().flat_map(|v| alphabet.iter().map(move |c| format!("{v}{c}"))).collect();
+            for v in &longer {
+                let mut plain = Vec::new();
+                if plain_extension_list(v, |e| plain.push(e)).is_some() {
+                    assert_eq!(Ok(plain), parse_any_extension_list(v), "{v:?}");
+                }
+            }
+            values = longer;
+        }
+        for v in ["permessage-deflate; client_max_window_bits", " a ; b = c , ,d;e", "x, y; z=1"] {
+            assert!(plain_extension_list(v, |_| {}).is_some(), "{v:?}");
+        }
     }
 }

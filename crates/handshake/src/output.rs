@@ -87,7 +87,7 @@ fn head(out: &mut String, h: &Head<'_>) {
     span(out, h.span);
     key(out, &mut first, "headers");
     out.push('[');
-    for (i, field) in h.headers.iter().enumerate() {
+    for (i, field) in h.headers().iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }

@@ -91,8 +91,8 @@ pub struct Verdict {
 /// The lint of one exchange (a request, its response, or both).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExchangeReport<'a> {
-    pub request: Option<Head<'a>>,
-    pub response: Option<Head<'a>>,
+    pub request: Option<Box<Head<'a>>>,
+    pub response: Option<Box<Head<'a>>>,
     /// Whether this is an HTTP/2 or HTTP/3 extended CONNECT (RFC 8441, RFC 9220).
     pub h2: bool,
     /// accept(request key), when the request has a key.

@@ -32,7 +32,7 @@ fn check_spans(l: &Lint<'_>, len: usize) {
             }
         }
         for h in e.request.iter().chain(&e.response) {
-            for field in &h.headers {
+            for field in h.headers() {
                 assert!(field.value.span.1 <= len && field.value.span.0 <= field.value.span.1);
             }
         }

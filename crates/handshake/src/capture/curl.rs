@@ -40,7 +40,7 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn flush(&mut self) {
         if let Some(h) = self.head.take() {
-            push_head(&mut self.exchanges, h, false);
+            push_head(&mut self.exchanges, Box::new(h), false);
         }
     }
 
@@ -74,7 +74,7 @@ impl<'a> Pending<'a> {
             [(_, one)] => Cow::Borrowed(*one),
             many => Cow::Owned(many.iter().flat_map(|p| p.1.iter().copied()).collect()),
         };
-        Line { bytes, text: None, offset, number: self.number, ending: Ending::Crlf }
+        Line { bytes, text: None, offset, number: self.number, ending: Ending::Crlf, clean: false }
     }
 }
 
@@ -141,6 +141,7 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
                 offset: line.offset + skip,
                 number: line.number,
                 ending: Ending::Crlf,
+                clean: line.clean,
             },
         );
     }

@@ -162,6 +162,7 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
             offset: line.offset + lead,
             number: line.number,
             ending: line.ending,
+            clean: line.clean,
         }));
     }
     heads.extend(build(block));
@@ -206,13 +207,13 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
     let mut exchanges = Vec::new();
     let mut responses = responses.into_iter();
     for req in requests {
-        push_head(&mut exchanges, req, false);
+        push_head(&mut exchanges, Box::new(req), false);
         if let Some(res) = responses.next() {
-            push_head(&mut exchanges, res, false);
+            push_head(&mut exchanges, Box::new(res), false);
         }
     }
     for res in responses {
-        push_head(&mut exchanges, res, false);
+        push_head(&mut exchanges, Box::new(res), false);
     }
     exchanges
 }

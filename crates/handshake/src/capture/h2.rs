@@ -59,7 +59,7 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
         };
         if starts_new {
             if let Some(h) = current.take() {
-                push_head(&mut exchanges, finish(h), true);
+                push_head(&mut exchanges, Box::new(finish(h)), true);
             }
             current = Some(Head::new(kind.unwrap_or(Kind::Request), line.offset, line.number));
         }
@@ -71,7 +71,7 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
         }
     }
     if let Some(h) = current.take() {
-        push_head(&mut exchanges, finish(h), true);
+        push_head(&mut exchanges, Box::new(finish(h)), true);
     }
     exchanges
 }

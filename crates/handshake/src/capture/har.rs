@@ -35,8 +35,8 @@ pub fn parse(input: &[u8]) -> Result<(Vec<Exchange<'_>>, usize), CaptureError> {
             skipped += 1;
             continue;
         }
-        let request = request.map(|r| head(r, Kind::Request));
-        let response = response.map(|r| head(r, Kind::Response));
+        let request = request.map(|r| Box::new(head(r, Kind::Request)));
+        let response = response.map(|r| Box::new(head(r, Kind::Response)));
         // Chromium writes an HTTP/2 extended CONNECT with its pseudo-headers.
         let h2 = request
             .as_ref()

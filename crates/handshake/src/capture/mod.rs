@@ -37,11 +37,12 @@ impl Format {
     }
 }
 
-/// A request and the response to it; either may be missing.
+/// A request and the response to it; either may be missing. The heads are
+/// boxed: they are large, and an exchange moves from capture to report.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Exchange<'a> {
-    pub request: Option<Head<'a>>,
-    pub response: Option<Head<'a>>,
+    pub request: Option<Box<Head<'a>>>,
+    pub response: Option<Box<Head<'a>>>,
     /// An HTTP/2 or HTTP/3 extended CONNECT.
     pub h2: bool,
 }
@@ -66,7 +67,7 @@ pub enum CaptureError {
 
 /// Group heads into exchanges: a request opens one, a response completes the
 /// open one or stands alone.
-pub(crate) fn push_head<'a>(exchanges: &mut Vec<Exchange<'a>>, head: Head<'a>, h2: bool) {
+pub(crate) fn push_head<'a>(exchanges: &mut Vec<Exchange<'a>>, head: Box<Head<'a>>, h2: bool) {
     match head.kind {
         Kind::Request => exchanges.push(Exchange { request: Some(head), response: None, h2 }),
         Kind::Response => match exchanges.last_mut() {

@@ -141,30 +141,33 @@ pub(crate) fn check_response_against_offers(
     all_offers: &[Extension<'_>],
     f: &mut Findings<'_>,
 ) {
-    let offers = || all_offers.iter().filter(|o| o.name.eq_ignore_ascii_case(NAME));
     let at = Some(extension_at(accepted, field));
+    let answered =
+        accepted.param("server_max_window_bits").map_or(Some(15), |v| v.as_deref().and_then(window_bits));
+    // One pass over the permessage-deflate offers: whether there is one,
+    // whether one has client_max_window_bits, whether one allows the
+    // answered server window, and the largest server window offered.
+    let (mut offered, mut client_window_offered, mut fits, mut limit) = (false, false, false, None);
+    for offer in all_offers.iter().filter(|o| o.name.eq_ignore_ascii_case(NAME)) {
+        offered = true;
+        client_window_offered |= offer.param("client_max_window_bits").is_some();
+        let offered_limit = offer.param("server_max_window_bits");
+        let valid_limit = offered_limit.and_then(|v| v.as_deref().and_then(window_bits));
+        limit = limit.max(valid_limit);
+        fits |= match (offered_limit, valid_limit, answered) {
+            (None, _, _) => true,
+            (Some(_), Some(limit), Some(answered)) => answered <= limit,
+            // An invalid value is reported by check_params.
+            _ => true,
+        };
+    }
     // §7.1.2.2: no client_max_window_bits unless an offer had it.
-    if accepted.param("client_max_window_bits").is_some()
-        && !offers().any(|o| o.param("client_max_window_bits").is_some())
-    {
+    if accepted.param("client_max_window_bits").is_some() && !client_window_offered {
         f.fire_at(&RESPONSE_CLIENT_WINDOW_NOT_OFFERED, RESPONSE_CLIENT_WINDOW_NOT_OFFERED.severity, "", at);
     }
     // §7.1.2.1: server_max_window_bits no larger than offered (absent = 15).
-    let answered =
-        accepted.param("server_max_window_bits").map_or(Some(15), |v| v.as_deref().and_then(window_bits));
-    let fits = |offer: &Extension<'_>| match offer.param("server_max_window_bits") {
-        None => true,
-        Some(limit) => match (limit.as_deref().and_then(window_bits), answered) {
-            (Some(limit), Some(answered)) => answered <= limit,
-            // An invalid value is reported by check_params.
-            _ => true,
-        },
-    };
-    if offers().next().is_some() && !offers().any(fits) {
-        let limit = offers()
-            .filter_map(|o| o.param("server_max_window_bits")?.as_deref().and_then(window_bits))
-            .max()
-            .unwrap_or(15);
+    if offered && !fits {
+        let limit = limit.unwrap_or(15);
         f.fire_at(
             &RESPONSE_SERVER_WINDOW_LARGER,
             RESPONSE_SERVER_WINDOW_LARGER.severity,

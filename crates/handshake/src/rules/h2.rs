@@ -74,7 +74,7 @@ const CONNECTION_HEADERS: [&str; 5] =
 
 /// RFC 9113 §8.2.2: connection-specific fields.
 fn check_connection_specific(head: &Head<'_>, f: &mut Findings<'_>) {
-    for h in &head.headers {
+    for h in head.headers() {
         let name = h.name.as_str();
         let te_not_trailers =
             name.eq_ignore_ascii_case("te") && !h.value.as_str().eq_ignore_ascii_case("trailers");
@@ -90,7 +90,7 @@ fn check_connection_specific(head: &Head<'_>, f: &mut Findings<'_>) {
 
 /// The extended CONNECT request.
 pub(crate) fn check_request(req: &Head<'_>, f: &mut Findings<'_>) {
-    let anchor = req.headers.first().map(|h| &h.name);
+    let anchor = req.headers().first().map(|h| &h.name);
     // RFC 8441 §4: ":method" is CONNECT.
     match req.known_field(const { Known::lower(":method") }) {
         Some(m) if m.value.as_str() == "CONNECT" => {}

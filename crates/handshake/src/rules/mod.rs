@@ -147,14 +147,14 @@ pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeRepor
             let extensions = response::check_negotiation(res, &mut f);
             negotiated = pair::check(offers.as_ref(), res, extensions, expected_accept.as_deref(), &mut f);
         } else if !h2 {
-            pair::check_refusal(request.as_ref(), res, &mut f);
+            pair::check_refusal(request.as_deref(), res, &mut f);
         }
     }
     let verdict = verdict(
         &findings,
         request_findings,
         request.is_some(),
-        response.as_ref().map(|r| (r, request.is_some(), h2)),
+        response.as_deref().map(|r| (r, request.is_some(), h2)),
     );
     ExchangeReport {
         request,

@@ -4,7 +4,7 @@
 use super::{Rule, deflate, pair::Offers};
 use crate::accept::{self, KeyProblem};
 use crate::head::Known;
-use crate::head::{Field, Head};
+use crate::head::{Field, Head, is_token};
 use crate::headers::{self, GrammarError};
 use crate::report::{Findings, Severity};
 
@@ -255,6 +255,10 @@ pub(crate) fn check(req: &Head<'_>, f: &mut Findings<'_>) -> Option<String> {
         "upgrade",
         &UPGRADE,
         |v| {
+            // A single token (the common case) is the whole list.
+            if is_token(v) {
+                return Ok(v.eq_ignore_ascii_case("websocket"));
+            }
             // One pass: the first grammar error, else whether `websocket` is there.
             let mut websocket = false;
             for protocol in headers::parse_upgrade(v) {
@@ -387,11 +391,17 @@ pub(crate) fn target_problem(target: &str) -> Option<String> {
 /// RFC 9110 §7.2: `Host = uri-host [ ":" port ]`, checked loosely: non-empty,
 /// no whitespace, userinfo, path or other delimiters, digits for the port.
 pub(crate) fn valid_host(host: &str) -> bool {
-    if host.is_empty()
-        || host
-            .bytes()
-            .any(|b| b <= b' ' || b == 0x7f || matches!(b, b'/' | b'@' | b'?' | b'#' | b'\\' | b','))
-    {
+    // One pass: no bad byte, and where the colons are.
+    let (mut colons, mut last_colon) = (0, 0);
+    for (i, b) in host.bytes().enumerate() {
+        if b <= b' ' || b == 0x7f || matches!(b, b'/' | b'@' | b'?' | b'#' | b'\\' | b',') {
+            return false;
+        }
+        if b == b':' {
+            (colons, last_colon) = (colons + 1, i);
+        }
+    }
+    if host.is_empty() {
         return false;
     }
     let (name, port) = if let Some(rest) = host.strip_prefix('[') {
@@ -404,13 +414,15 @@ pub(crate) fn valid_host(host: &str) -> bool {
             },
             None => return false,
         }
+    } else if colons == 0 {
+        (host, "0")
+    } else if colons == 1 {
+        (&host[..last_colon], &host[last_colon + 1..])
     } else {
-        match host.rsplit_once(':') {
-            Some((name, port)) => (name, port),
-            None => (host, "0"),
-        }
+        // The name before the last colon has a colon itself.
+        return false;
     };
-    !name.is_empty() && !name.contains(':') && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
+    !name.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Checks that apply to HTTP/1.1 and HTTP/2 requests alike: version, origin,
@@ -477,21 +489,17 @@ pub(crate) fn check_negotiation<'h>(req: &'h Head<'h>, f: &mut Findings<'_>) -> 
     // RFC 6455 §9.1: the extension-list grammar; RFC 7692 §7 for the offers.
     let mut extensions = Vec::new();
     for h in req.known_fields(const { Known::lower("sec-websocket-extensions") }) {
-        match headers::parse_extension_list(h.value.as_str()) {
+        let start = extensions.len();
+        match headers::push_extension_list(h.value.as_str(), &mut extensions, |e| e) {
             Err(e) => f.fire_at(
                 &EXTENSIONS_SYNTAX,
                 EXTENSIONS_SYNTAX.severity,
                 e.message("Sec-WebSocket-Extensions"),
                 Some(grammar_at(&h.value, e)),
             ),
-            Ok(list) => {
-                for ext in list.iter().filter(|e| e.name.eq_ignore_ascii_case(deflate::NAME)) {
+            Ok(()) => {
+                for ext in extensions[start..].iter().filter(|e| e.name.eq_ignore_ascii_case(deflate::NAME)) {
                     deflate::check_params(ext, &h.value, true, f);
-                }
-                if extensions.is_empty() {
-                    extensions = list;
-                } else {
-                    extensions.extend(list);
                 }
             }
         }

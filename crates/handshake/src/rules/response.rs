@@ -3,7 +3,7 @@
 
 use super::{Rule, deflate, request::title};
 use crate::head::Known;
-use crate::head::{Field, Head};
+use crate::head::{Field, Head, Header};
 use crate::headers::{self, Extension};
 use crate::report::{Findings, Severity};
 
@@ -175,15 +175,19 @@ pub(crate) fn check(res: &Head<'_>, f: &mut Findings<'_>) -> bool {
         }
     }
     // RFC 6455 §4.1 client item 3: Connection contains the token "Upgrade".
-    let connection: Vec<_> = res.known_fields(const { Known::lower("connection") }).collect();
-    if connection.is_empty() {
-        f.fire(&CONNECTION, "Connection is missing", anchor);
-    } else if !connection.iter().any(|c| headers::parse_connection(c.value.as_str()) == Ok(true)) {
-        f.fire(
-            &CONNECTION,
-            format!("Connection: {} does not contain \"Upgrade\"", connection[0].value.as_str()),
-            Some(&connection[0].value),
-        );
+    let mut connection = res.known_fields(const { Known::lower("connection") });
+    match connection.next() {
+        None => f.fire(&CONNECTION, "Connection is missing", anchor),
+        Some(first) => {
+            let upgrade = |c: &Header<'_>| headers::parse_connection(c.value.as_str()) == Ok(true);
+            if !upgrade(first) && !connection.any(upgrade) {
+                f.fire(
+                    &CONNECTION,
+                    format!("Connection: {} does not contain \"Upgrade\"", first.value.as_str()),
+                    Some(&first.value),
+                );
+            }
+        }
     }
     // RFC 6455 §4.1 client item 4 and §11.3.3: one Sec-WebSocket-Accept.
     let mut accepts = res.known_fields(const { Known::lower("sec-websocket-accept") });
@@ -239,17 +243,14 @@ pub(crate) fn check_negotiation<'h>(res: &'h Head<'h>, f: &mut Findings<'_>) -> 
     // permessage-deflate.
     let mut accepted = Vec::new();
     for h in res.known_fields(const { Known::lower("sec-websocket-extensions") }) {
-        match headers::parse_extension_list(h.value.as_str()) {
-            Err(e) => {
-                let at = (h.value.span.0 + e.offset).min(h.value.span.1);
-                f.fire_at(
-                    &EXTENSIONS_SYNTAX,
-                    EXTENSIONS_SYNTAX.severity,
-                    e.message("Sec-WebSocket-Extensions"),
-                    Some((h.value.line, (at, (at + 1).min(h.value.span.1)))),
-                );
-            }
-            Ok(list) => accepted.extend(list.into_iter().map(|e| (e, &h.value))),
+        if let Err(e) = headers::push_extension_list(h.value.as_str(), &mut accepted, |e| (e, &h.value)) {
+            let at = (h.value.span.0 + e.offset).min(h.value.span.1);
+            f.fire_at(
+                &EXTENSIONS_SYNTAX,
+                EXTENSIONS_SYNTAX.severity,
+                e.message("Sec-WebSocket-Extensions"),
+                Some((h.value.line, (at, (at + 1).min(h.value.span.1)))),
+            );
         }
     }
     let mut deflates = 0;

@@ -15,6 +15,7 @@ pub fn run() -> Result {
 
     println!("\n== lint speed: handshake-core against tungstenite, same bytes, same run");
     proc::run(proc::cmd("cargo").args(["bench", "-p", "handshake-core", "--bench", "lint"]))?;
+    instructions()?;
 
     println!("\n== first-load size of the release site (opt-level z, lto, wasm-opt -Oz)");
     let sites = target_dir().join("bench-site");
@@ -51,6 +52,46 @@ pub fn run() -> Result {
             "load",
         ]))?;
     }
+    Ok(())
+}
+
+/// Instructions per pair under callgrind: unlike nanoseconds, the same on every
+/// run of the same binary, whatever else the machine is doing.
+fn instructions() -> Result {
+    println!("\n== lint instructions: callgrind, same binary, same bytes, 1000 pairs each");
+    setup::valgrind()?;
+    let example = "pair_instructions";
+    proc::run(
+        proc::cmd("cargo")
+            .args(["build", "--quiet", "--profile", "bench", "-p", "handshake-core"])
+            .args(["--example", example]),
+    )?;
+    let exe = target_dir().join("release").join("examples").join(example);
+    let count = |function: &str| -> Result<f64> {
+        let out_file = std::env::temp_dir().join(format!("handshake-callgrind-{}.out", std::process::id()));
+        let out = proc::cmd("valgrind")
+            .arg("--tool=callgrind")
+            .arg(format!("--callgrind-out-file={}", out_file.display()))
+            .arg(format!("--toggle-collect=*{function}*"))
+            .arg(&exe)
+            .arg("1000")
+            .output()
+            .map_err(|e| format!("could not start valgrind: {e}"))?;
+        let _ = std::fs::remove_file(&out_file);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let collected = stderr
+            .lines()
+            .find_map(|l| l.split_once("Collected :").map(|(_, n)| n.trim().to_string()))
+            .and_then(|n| n.parse::<f64>().ok())
+            .ok_or_else(|| format!("valgrind printed no instruction count:\n{stderr}"))?;
+        Ok(collected / 1000.0)
+    };
+    let (lint, tungstenite) = (count("run_lint")?, count("run_tungstenite")?);
+    println!("lint pair: {lint:.0} instructions/pair");
+    println!("tungstenite server handshake: {tungstenite:.0} instructions/pair");
+    let ratio = lint / tungstenite;
+    let verdict = if ratio <= 1.0 { "within target" } else { "OVER TARGET" };
+    println!("instruction ratio lint/tungstenite: {ratio:.2} (target 1.0): {verdict}");
     Ok(())
 }
 

@@ -248,6 +248,14 @@ fn chromium() -> Result {
     apt_install(&["chromium", "chromium-driver"])
 }
 
+/// valgrind counts the bench's instructions (`cargo xtask bench`).
+pub fn valgrind() -> Result {
+    if version_of("valgrind").is_some() {
+        return Ok(());
+    }
+    apt_install(&["valgrind"])
+}
+
 /// curl is a real client in the peer tests (its `-v` and `--trace-ascii` output).
 fn curl() -> Result {
     if version_of("curl").is_some() {

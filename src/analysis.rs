@@ -111,7 +111,7 @@ impl Analysis {
                         findings.sort_by_key(|f| (f.severity, f.span.map_or(usize::MAX, |s| s.0)));
                         let head = report.request.as_ref().or(report.response.as_ref());
                         Exchange {
-                            title: title(report),
+                            title: report.title("→"),
                             h2: report.h2,
                             has_request: report.request.is_some(),
                             has_response: report.response.is_some(),
@@ -225,29 +225,6 @@ pub fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-fn title(report: &handshake::ExchangeReport<'_>) -> String {
-    let request = report.request.as_ref().map(|r| {
-        let method = r.method().unwrap_or("?");
-        let target = r.target().unwrap_or("");
-        let target: String = if target.chars().count() > 60 {
-            target.chars().take(59).chain(['…']).collect()
-        } else {
-            target.into()
-        };
-        format!("{method} {target}")
-    });
-    let response = report.response.as_ref().map(|r| match r.status() {
-        Some(code) => format!("{code} {}", r.reason().filter(|s| !s.is_empty()).unwrap_or(reason(code))),
-        None => "a response".to_string(),
-    });
-    match (request, response) {
-        (Some(q), Some(s)) => format!("{q} → {s}"),
-        (Some(q), None) => format!("{q} (no response)"),
-        (None, Some(s)) => format!("(no request) {s}"),
-        (None, None) => "an empty exchange".to_string(),
-    }
-}
-
 /// How the page names a capture format.
 pub fn format_name(format: Format) -> &'static str {
     match format {
@@ -256,28 +233,6 @@ pub fn format_name(format: Format) -> &'static str {
         Format::Har => "HAR file",
         Format::Devtools => "headers copied from DevTools",
         Format::H2 => "HTTP/2 or HTTP/3 pseudo-headers",
-    }
-}
-
-/// The reason phrase of the status codes a handshake meets (RFC 9110 §15).
-pub fn reason(code: u16) -> &'static str {
-    match code {
-        101 => "Switching Protocols",
-        200 => "OK",
-        301 => "Moved Permanently",
-        302 => "Found",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        426 => "Upgrade Required",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        505 => "HTTP Version Not Supported",
-        _ => "",
     }
 }
 

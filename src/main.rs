@@ -3,7 +3,6 @@
 //! index.html, so nothing moves when the module mounts.
 
 mod analysis;
-mod b64;
 mod components;
 mod dom;
 mod live;

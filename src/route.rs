@@ -12,7 +12,7 @@
 
 use handshake::examples::EXAMPLES;
 
-use crate::b64;
+use handshake::base64;
 
 /// The views, in navigation order. A new view is a variant here plus its
 /// slug and label.
@@ -153,7 +153,7 @@ pub fn lint_share(capture: &str) -> Share {
     if needed > MAX_FRAGMENT {
         return Share::TooBig { view: View::Lint.href(), needed };
     }
-    share(View::Lint, &[("c", &b64::encode_url(capture.as_bytes()))])
+    share(View::Lint, &[("c", &base64::encode_url(capture.as_bytes()))])
 }
 
 /// The capture a linter route carries: `Ok(None)` when it carries none.
@@ -165,7 +165,7 @@ pub fn lint_capture(route: &Route) -> Result<Option<String>, String> {
         };
     }
     match route.param("c") {
-        Some(coded) => match b64::decode_url(coded) {
+        Some(coded) => match base64::decode_url(coded) {
             Some(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
             None => {
                 Err("The capture in the link is damaged (it is not base64url); it was cut short, perhaps."

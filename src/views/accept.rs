@@ -5,10 +5,10 @@
 use handshake::accept::{self, GUID, KeyProblem};
 use leptos::prelude::*;
 
-use crate::b64;
 use crate::components::CopyButton;
 use crate::dom;
 use crate::state::AppState;
+use handshake::base64;
 
 /// Most bytes of the typed key shown in hex.
 const HEX_SHOWN: usize = 64;
@@ -32,7 +32,7 @@ pub fn AcceptView() -> impl IntoView {
     let padded = move || key.with(|k| k.trim().len() != k.len() && !k.trim().is_empty());
     let generate = move |_| match dom::random_bytes::<16>() {
         Some(bytes) => {
-            let fresh = b64::encode(&bytes);
+            let fresh = base64::encode(&bytes);
             state.announce.set(format!("New key {fresh}; its accept is {}.", accept::accept(&fresh)));
             key.set(fresh);
         }

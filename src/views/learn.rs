@@ -8,11 +8,11 @@ use handshake::accept;
 use handshake::rules::CATALOGUE;
 use leptos::prelude::*;
 
-use crate::analysis::reason;
 use crate::components::{CopyButton, code_text};
 use crate::dom;
 use crate::simulate;
 use crate::state::{AppState, RFC_KEY};
+use handshake::reason_phrase;
 
 /// The sections, in page order: (id, title).
 const SECTIONS: &[(&str, &str)] = &[
@@ -512,7 +512,7 @@ fn Failures() -> impl IntoView {
                         {STATUSES
                             .iter()
                             .map(|(status, meaning, example)| {
-                                let phrase = status.parse().map(reason).unwrap_or("");
+                                let phrase = status.parse().map(reason_phrase).unwrap_or("");
                                 view! {
                                     <tr>
                                         <th scope="row">{*status} " " {phrase}</th>
@@ -785,7 +785,7 @@ fn Rules() -> impl IntoView {
                             Severity::Warning => "badge warning",
                             Severity::Info => "badge info",
                         };
-                        let status = r.status.map(|s| format!(" A server answers {s} {}.", reason(s)));
+                        let status = r.status.map(|s| format!(" A server answers {s} {}.", reason_phrase(s)));
                         view! {
                             <li id=format!("rule-{}", r.id) tabindex="-1">
                                 <div class="finding-head">

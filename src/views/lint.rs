@@ -477,7 +477,7 @@ fn VerdictPanel(
                 )
             });
             view! {
-                <strong class="status-code">{format!("{code} {}", analysis::reason(code))}</strong>
+                <strong class="status-code">{format!("{code} {}", handshake::reason_phrase(code))}</strong>
                 " — the request must be refused. "
                 {servers}
             }

@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use handshake::report::{ExchangeReport, Severity};
+use handshake::report::Severity;
 use handshake::{Lint, MAX_INPUT_BYTES, accept, rules};
 
 const USAGE: &str = "\
@@ -153,22 +153,6 @@ fn yes_no(b: Option<bool>) -> &'static str {
     }
 }
 
-fn title(e: &ExchangeReport<'_>) -> String {
-    let request =
-        e.request.as_ref().map(|r| format!("{} {}", r.method().unwrap_or("?"), r.target().unwrap_or("?")));
-    let response = e.response.as_ref().map(|r| match (r.status(), r.reason()) {
-        (Some(code), Some(reason)) => format!("{code} {reason}"),
-        (Some(code), None) => code.to_string(),
-        _ => "response".to_string(),
-    });
-    match (request, response) {
-        (Some(q), Some(r)) => format!("{q} -> {r}"),
-        (Some(q), None) => format!("{q} (no response)"),
-        (None, Some(r)) => format!("(no request) {r}"),
-        (None, None) => "(empty)".to_string(),
-    }
-}
-
 /// The human-readable report.
 fn text(lint: &Lint<'_>, colour: bool) -> String {
     let s = Style { on: colour };
@@ -183,7 +167,7 @@ fn text(lint: &Lint<'_>, colour: bool) -> String {
     let (mut errors, mut warnings) = (0, 0);
     for (i, e) in lint.exchanges.iter().enumerate() {
         out.push('\n');
-        out.push_str(&s.paint("1", &format!("exchange {}: {}", i + 1, title(e))));
+        out.push_str(&s.paint("1", &format!("exchange {}: {}", i + 1, e.title("->"))));
         out.push('\n');
         if let Some(a) = &e.expected_accept {
             out.push_str(&format!("  expected accept: {a}\n"));

@@ -1,7 +1,10 @@
-//! Standard base64 (RFC 4648 §4, the alphabet RFC 6455 uses): an encoder and a
-//! strict decoder that says precisely what is wrong, so a key can be judged.
+//! base64 (RFC 4648). The standard alphabet (§4) is the one RFC 6455 uses:
+//! an encoder and a strict decoder that says precisely what is wrong, so a key
+//! can be judged. The URL-safe alphabet (§5), unpadded, is for text carried in
+//! a URL (the web app keeps a shared capture in the address's fragment).
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Encode bytes as padded standard base64.
 pub fn encode(bytes: &[u8]) -> String {
@@ -12,15 +15,47 @@ pub fn encode(bytes: &[u8]) -> String {
 
 /// Append the padded standard base64 of `bytes` to `out`.
 pub fn encode_into(bytes: &[u8], out: &mut String) {
+    encode_with(bytes, ALPHABET, true, out);
+}
+
+/// Encode bytes as URL-safe base64 without padding (RFC 4648 §5).
+pub fn encode_url(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    encode_with(bytes, URL_SAFE, false, &mut out);
+    out
+}
+
+fn encode_with(bytes: &[u8], alphabet: &[u8; 64], pad: bool, out: &mut String) {
     for chunk in bytes.chunks(3) {
         let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        let sextet = |shift: u32| char::from(ALPHABET[((n >> shift) & 63) as usize]);
-        out.push(sextet(18));
-        out.push(sextet(12));
-        out.push(if chunk.len() > 1 { sextet(6) } else { '=' });
-        out.push(if chunk.len() > 2 { sextet(0) } else { '=' });
+        // One character per 6 bits present: 2, 3 or 4 for 1, 2 or 3 bytes.
+        for i in 0..=chunk.len() {
+            out.push(char::from(alphabet[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+        if pad {
+            out.extend(std::iter::repeat_n('=', 3 - chunk.len()));
+        }
     }
+}
+
+/// Decode URL-safe base64, padded or not; `None` on any other character or a
+/// length no encoding has.
+pub fn decode_url(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=').as_bytes();
+    if text.len() % 4 == 1 {
+        return None;
+    }
+    let value = |c: u8| URL_SAFE.iter().position(|&a| a == c).map(|v| v as u32);
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    for chunk in text.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= value(c)? << (18 - 6 * i);
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    Some(out)
 }
 
 /// The padded standard base64 of 20 bytes (a SHA-1 digest): 28 characters,
@@ -131,6 +166,20 @@ mod tests {
             assert_eq!(d.bytes, plain.as_bytes());
             assert!(d.errors.is_empty(), "{coded}: {:?}", d.errors);
         }
+    }
+
+    #[test]
+    fn url_safe_round_trip() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let coded = encode_url(&bytes);
+        assert!(!coded.contains(['+', '/', '=']));
+        assert_eq!(decode_url(&coded), Some(bytes));
+        // RFC 4648 §10's vectors decode with or without their padding.
+        assert_eq!(decode_url("Zm9vYmE=").as_deref(), Some(&b"fooba"[..]));
+        assert_eq!(decode_url("Zm9vYmE").as_deref(), Some(&b"fooba"[..]));
+        assert_eq!(encode_url(b"fooba"), "Zm9vYmE");
+        assert_eq!(decode_url("a"), None);
+        assert_eq!(decode_url("ab+c"), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! ```
 
 pub mod accept;
-mod base64;
+pub mod base64;
 pub mod capture;
 pub mod close;
 pub mod correct;
@@ -25,7 +25,7 @@ use std::fmt;
 
 pub use capture::Format;
 pub use output::write_json_string;
-pub use report::{ExchangeReport, Finding, Severity, Verdict};
+pub use report::{ExchangeReport, Finding, Severity, Verdict, reason_phrase};
 
 /// Largest input read: 8 MiB.
 pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;

@@ -119,6 +119,61 @@ impl ExchangeReport<'_> {
     pub fn response_header(&self, name: &str) -> Option<&str> {
         self.response.as_ref()?.header(name)
     }
+
+    /// A one-line name for the exchange, such as `GET /chat -> 101 Switching
+    /// Protocols`, with `arrow` between the sides. A target longer than 60
+    /// characters is cut short with `…`; a missing reason phrase is filled in
+    /// from [`reason_phrase`].
+    pub fn title(&self, arrow: &str) -> String {
+        let request = self.request.as_ref().map(|r| {
+            let target = r.target().unwrap_or("?");
+            let target: String = if target.chars().count() > 60 {
+                target.chars().take(59).chain(['…']).collect()
+            } else {
+                target.into()
+            };
+            format!("{} {target}", r.method().unwrap_or("?"))
+        });
+        let response = self.response.as_ref().map(|r| match r.status() {
+            Some(code) => {
+                let reason = r.reason().filter(|s| !s.is_empty()).unwrap_or(reason_phrase(code));
+                format!("{code} {reason}").trim_end().to_string()
+            }
+            None => "a response".to_string(),
+        });
+        match (request, response) {
+            (Some(q), Some(r)) => format!("{q} {arrow} {r}"),
+            (Some(q), None) => format!("{q} (no response)"),
+            (None, Some(r)) => format!("(no request) {r}"),
+            (None, None) => "an empty exchange".to_string(),
+        }
+    }
+}
+
+/// The reason phrase of a status code a handshake meets (RFC 9110 §15), or ""
+/// for others (the phrase is only advice: RFC 9112 §4).
+pub fn reason_phrase(code: u16) -> &'static str {
+    match code {
+        101 => "Switching Protocols",
+        200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        426 => "Upgrade Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "",
+    }
 }
 
 /// Collects findings for one side of an exchange.
@@ -152,5 +207,27 @@ impl Findings<'_> {
             span: at.map(|a| a.1),
             side: self.side,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn title(text: &str) -> String {
+        crate::lint(text.as_bytes()).unwrap().exchanges[0].title("->")
+    }
+
+    #[test]
+    fn titles_name_both_sides() {
+        let request = "GET /chat HTTP/1.1\r\nHost: a\r\n\r\n";
+        assert_eq!(title(request), "GET /chat (no response)");
+        assert_eq!(
+            title(&format!("{request}HTTP/1.1 101 Switching Protocols\r\n\r\n")),
+            "GET /chat -> 101 Switching Protocols"
+        );
+        // A missing reason phrase is filled in; an unknown code stands alone.
+        assert_eq!(title(&format!("{request}HTTP/1.1 426\r\n\r\n")), "GET /chat -> 426 Upgrade Required");
+        assert_eq!(title("HTTP/1.1 299\r\n\r\n"), "(no request) 299");
+        let long = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(80));
+        assert_eq!(title(&long), format!("GET /{}… (no response)", "a".repeat(58)));
     }
 }

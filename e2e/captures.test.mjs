@@ -14,6 +14,22 @@ after(closeBrowser);
 
 const T = { timeout: 10000 };
 
+/** Opens the linter, picks `text` as the file `name`, and runs `check(page)`. */
+async function inLinter(name, text, check) {
+  const browser = await launchBrowser();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${APP_URL}#/lint`);
+    await waitForApp(page);
+    await page.getByLabel('Open a capture file').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await page.locator('.status-line').getByText(`File ${name}`).waitFor(T);
+    await check(page);
+  } finally {
+    await context.close();
+  }
+}
+
 /** Records a HAR while the app page opens, echoes and closes one WebSocket. */
 async function recordHar() {
   const dir = mkdtempSync(path.join(tmpdir(), 'handshake-har-'));
@@ -64,23 +80,10 @@ test("Chromium's recorded HAR: the WebSocket entry lints clean, the page's own r
   t.diagnostic(`findings: ${exchange.findings.map((f) => `${f.severity} ${f.rule}`).join(', ') || 'none'}`);
 
   await t.test('the page shows what the CLI found', async () => {
-    const browser = await launchBrowser();
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    try {
-      await page.goto(`${APP_URL}#/lint`);
-      await waitForApp(page);
-      await page.getByLabel('Open a capture file').setInputFiles({
-        name: 'session.har',
-        mimeType: 'application/json',
-        buffer: Buffer.from(har),
-      });
-      await page.locator('.status-line').getByText('File session.har').waitFor(T);
+    await inLinter('session.har', har, async (page) => {
       assert.equal((await page.locator('.status-line .format').textContent()).trim(), 'HAR file');
       assert.deepEqual(await shownRuleIds(page), coreRuleIds(har));
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
@@ -131,21 +134,8 @@ test("the raw heads Chromium shows in DevTools lint clean, as a pair and as the 
   assert.equal(alone.exchanges.length, 1);
   assert.equal(alone.exchanges[0].response.status, 101);
 
-  const browser = await launchBrowser();
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  try {
-    await page.goto(`${APP_URL}#/lint`);
-    await waitForApp(page);
-    await page.getByLabel('Open a capture file').setInputFiles({
-      name: 'devtools.txt',
-      mimeType: 'text/plain',
-      buffer: Buffer.from(pair),
-    });
-    await page.locator('.status-line').getByText('File devtools.txt').waitFor(T);
+  await inLinter('devtools.txt', pair, async (page) => {
     assert.deepEqual(await shownRuleIds(page), []);
     await page.getByRole('region', { name: 'Verdict' }).getByText(/browser/i).first().waitFor(T);
-  } finally {
-    await context.close();
-  }
+  });
 });

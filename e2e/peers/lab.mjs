@@ -158,3 +158,30 @@ export function errorFindings(lint) {
 export function rules(lint) {
   return lint.exchanges.flatMap((e) => e.findings.map((f) => f.rule));
 }
+
+/** Where the Debian package golang-github-gorilla-websocket-dev puts its source. */
+const GOPATH = '/usr/share/gocode';
+
+/**
+ * Builds e2e/peers/gorilla_server.go (GOPATH mode, offline, against Debian's
+ * gorilla/websocket) and starts it; resolves with its port and `stop()`.
+ */
+export async function startGorilla() {
+  assert.ok(
+    existsSync(path.join(GOPATH, 'src/github.com/gorilla/websocket/server.go')),
+    'gorilla/websocket is missing: cargo xtask setup (apt: golang-go golang-github-gorilla-websocket-dev)',
+  );
+  const out = path.join(TARGET, 'peers', 'gorilla_server');
+  const env = { ...process.env, GO111MODULE: 'off', GOPATH, GOCACHE: path.join(TARGET, 'peers', 'go-cache') };
+  const build = spawnSync('go', ['build', '-o', out, path.join(PEERS, 'gorilla_server.go')], { env, timeout: 120_000 });
+  assert.equal(build.status, 0, `go build gorilla_server.go failed: ${build.error ?? build.stderr}`);
+  const child = spawn(out, [], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr.resume();
+  const port = Number(await firstLine(child, /^listening (\d+)$/, 'gorilla_server'));
+  return { port, stop: () => stopChild(child) };
+}
+
+/** The status code of a response's status line, or NaN when there is none. */
+export function statusOf(response) {
+  return Number(/^HTTP\/1\.[01] (\d{3}) /.exec(response.toString('latin1'))?.[1]);
+}

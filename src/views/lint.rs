@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use handshake::examples::{EXAMPLES, Example};
+use handshake::report::Answer;
 use handshake::{Finding, Severity};
 use leptos::html;
 use leptos::prelude::*;
@@ -465,9 +466,11 @@ fn VerdictPanel(
     let status = match (v.server_accepts, v.expected_status) {
         (_, Some(code)) => {
             let servers = v.servers.map(|s| {
-                let say = |name: &str, code: Option<u16>| match code {
-                    Some(c) => format!("{name} {c}"),
-                    None => format!("{name} does not refuse it"),
+                let say = |name: &str, answer: Answer| match answer {
+                    Answer::Status(c) => format!("{name} {c}"),
+                    Answer::Accepts => format!("{name} accepts it"),
+                    Answer::Closes => format!("{name} closes the connection without a response"),
+                    Answer::Varies => format!("{name}: it depends (see the rule)"),
                 };
                 format!(
                     "What real servers answer: {}, {}, {}.",

@@ -48,6 +48,7 @@ pub fn run(needs: Needs) -> Result<Toolchain> {
     if needs.test {
         chromium()?;
         curl()?;
+        gorilla()?;
         node_packages()?;
         python_peers()?;
     }
@@ -263,6 +264,18 @@ fn curl() -> Result {
         return Ok(());
     }
     apt_install(&["curl"])
+}
+
+/// Go and Debian's gorilla/websocket: a real server in the peer tests, built
+/// offline in GOPATH mode.
+fn gorilla() -> Result {
+    let what = "go and gorilla/websocket (Debian)";
+    let source = Path::new("/usr/share/gocode/src/github.com/gorilla/websocket/server.go");
+    if source.exists() && proc::output(Command::new("go").arg("version")).is_some() {
+        step(what, "present");
+        return Ok(());
+    }
+    apt_install(&["golang-go", "golang-github-gorilla-websocket-dev"])
 }
 
 fn node_packages() -> Result {

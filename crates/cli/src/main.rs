@@ -187,12 +187,11 @@ fn text(lint: &Lint<'_>, colour: bool) -> String {
             if let Some(status) = v.expected_status {
                 out.push_str(&format!("; it should answer {status}"));
                 if let Some(servers) = v.servers {
-                    let code = |c: Option<u16>| c.map_or("accepts".to_string(), |c| c.to_string());
                     out.push_str(&format!(
                         " (ws {}, websockets {}, gorilla {})",
-                        code(servers.ws),
-                        code(servers.websockets),
-                        code(servers.gorilla)
+                        servers.ws.describe(),
+                        servers.websockets.describe(),
+                        servers.gorilla.describe()
                     ));
                 }
             }

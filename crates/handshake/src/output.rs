@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::Lint;
 use crate::head::{Field, Head, Span};
-use crate::report::{ExchangeReport, Finding, Verdict};
+use crate::report::{Answer, ExchangeReport, Finding, Verdict};
 
 /// Appends `s` as a JSON string literal, quotes included (RFC 8259 §7). DEL is
 /// escaped too, so captured control bytes never reach a terminal raw. The lab server
@@ -32,6 +32,17 @@ fn opt_string(out: &mut String, s: Option<&str>) {
     match s {
         Some(s) => write_json_string(out, s),
         None => out.push_str("null"),
+    }
+}
+
+/// A status as a number, `null` for a server that accepts the request, or
+/// `"closes"` / `"varies"` (documented in crates/cli/README.md).
+fn answer(out: &mut String, a: Answer) {
+    match a {
+        Answer::Status(code) => opt_num(out, Some(code)),
+        Answer::Accepts => out.push_str("null"),
+        Answer::Closes => out.push_str("\"closes\""),
+        Answer::Varies => out.push_str("\"varies\""),
     }
 }
 
@@ -131,11 +142,11 @@ fn verdict(out: &mut String, v: &Verdict) {
     match v.servers {
         Some(s) => {
             out.push_str("{\"ws\": ");
-            opt_num(out, s.ws);
+            answer(out, s.ws);
             out.push_str(", \"websockets\": ");
-            opt_num(out, s.websockets);
+            answer(out, s.websockets);
             out.push_str(", \"gorilla\": ");
-            opt_num(out, s.gorilla);
+            answer(out, s.gorilla);
             out.push('}');
         }
         None => out.push_str("null"),

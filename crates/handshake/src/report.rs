@@ -61,16 +61,43 @@ pub struct Finding {
     pub side: Side,
 }
 
-/// What each of three common servers answers a request; `None` where it does
-/// not refuse on that ground.
+/// What a server does with a request that breaks a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// It refuses with this status.
+    Status(u16),
+    /// It does not check this and answers 101.
+    Accepts,
+    /// It closes the connection without a response.
+    Closes,
+    /// It depends on the details; the rule's explanation says how.
+    Varies,
+}
+
+impl Answer {
+    /// One word for a table or a terse line: `400`, `accepts`, `closes` or
+    /// `depends`.
+    pub fn describe(self) -> String {
+        match self {
+            Answer::Status(code) => code.to_string(),
+            Answer::Accepts => "accepts".into(),
+            Answer::Closes => "closes".into(),
+            Answer::Varies => "depends".into(),
+        }
+    }
+}
+
+/// What three common servers do with a request, measured against these
+/// versions by the peer tests (e2e/peers/refusals.test.mjs): node `ws` 8.23
+/// on Node.js 20, python `websockets` 17.4, Go `gorilla/websocket` 1.5.0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServerAnswers {
     /// Node's `ws`.
-    pub ws: Option<u16>,
+    pub ws: Answer,
     /// Python's `websockets`.
-    pub websockets: Option<u16>,
+    pub websockets: Answer,
     /// Go's `gorilla/websocket`.
-    pub gorilla: Option<u16>,
+    pub gorilla: Answer,
 }
 
 /// Would this handshake work?

@@ -14,7 +14,7 @@ pub const METHOD: Rule = Rule::new(
     "Over HTTP/2 and HTTP/3 the handshake is `:method: CONNECT` with `:protocol: websocket`, not a GET with Upgrade. The server must first have sent SETTINGS_ENABLE_CONNECT_PROTOCOL = 1; without it browsers fall back to HTTP/1.1.",
     "Send `:method: CONNECT` and `:protocol: websocket`.",
 )
-.refused(400, 0, 0, 0);
+.refused(400);
 
 pub const PROTOCOL: Rule = Rule::new(
     "h2.protocol",
@@ -25,7 +25,7 @@ pub const PROTOCOL: Rule = Rule::new(
     "The extended CONNECT names the protocol to tunnel in the :protocol pseudo-header; for WebSockets it is `websocket`. A CONNECT without :protocol is a plain TCP tunnel request.",
     "Send `:protocol: websocket`.",
 )
-.refused(400, 0, 0, 0);
+.refused(400);
 
 pub const PSEUDO: Rule = Rule::new(
     "h2.pseudo",
@@ -36,7 +36,7 @@ pub const PSEUDO: Rule = Rule::new(
     "An extended CONNECT must carry :scheme and :path (unlike a classic CONNECT) and :authority; the request is malformed without them.",
     "Send `:scheme: https`, `:path: /chat` and `:authority: example.com`.",
 )
-.refused(400, 0, 0, 0);
+.refused(400);
 
 pub const CONNECTION_SPECIFIC: Rule = Rule::new(
     "h2.connection-specific",
@@ -47,7 +47,7 @@ pub const CONNECTION_SPECIFIC: Rule = Rule::new(
     "Connection, Upgrade, Keep-Alive, Proxy-Connection and Transfer-Encoding (and TE other than `trailers`) belong to HTTP/1.1 hops; an HTTP/2 or HTTP/3 message containing them is malformed (RFC 9114 §4.2 for HTTP/3) and is reset with a stream error.",
     "Remove the HTTP/1.1 upgrade headers; the extended CONNECT replaces them.",
 )
-.refused(400, 0, 0, 0);
+.refused(400);
 
 pub const KEY_PRESENT: Rule = Rule::new(
     "h2.key-present",

@@ -4,6 +4,7 @@
 use super::Rule;
 use crate::capture::Format;
 use crate::head::{Head, HeadProblemKind, MAX_HEAD_BYTES, MAX_HEADERS};
+use crate::report::Answer::{Closes, Status, Varies};
 use crate::report::{Findings, Severity};
 
 pub const START_LINE: Rule = Rule::new(
@@ -12,10 +13,11 @@ pub const START_LINE: Rule = Rule::new(
     "RFC 9112 §3",
     "https://www.rfc-editor.org/rfc/rfc9112#section-3",
     "The first line is neither a request line nor a status line",
-    "A request starts with `method SP request-target SP HTTP-version` and a response with `HTTP-version SP status-code SP reason`. A first line that is neither cannot be parsed by a server or a browser; a server answers 400.",
+    "A request starts with `method SP request-target SP HTTP-version` and a response with `HTTP-version SP status-code SP reason`. A first line that is neither cannot be parsed by a server or a browser; a server answers 400. ws and gorilla do; python websockets closes the connection without a response.",
     "Start the request with `GET /path HTTP/1.1` or the response with `HTTP/1.1 101 Switching Protocols`.",
 )
-.refused(400, 400, 400, 400);
+.refused(400)
+.answers(Status(400), Closes, Status(400));
 
 pub const LINE_ENDING: Rule = Rule::new(
     "http.line-ending",
@@ -43,10 +45,11 @@ pub const HEADER_SYNTAX: Rule = Rule::new(
     "RFC 9112 §5.1",
     "https://www.rfc-editor.org/rfc/rfc9112#section-5.1",
     "A header field line is malformed",
-    "A field line is `name: value`, the name a token with no whitespace before the colon, and the value free of CR, LF, NUL and other control characters. A server must answer 400 to whitespace before the colon (it was used for request smuggling); a browser fails a response it cannot parse.",
+    "A field line is `name: value`, the name a token with no whitespace before the colon, and the value free of CR, LF, NUL and other control characters. A server must answer 400 to whitespace before the colon (it was used for request smuggling); a browser fails a response it cannot parse. ws and gorilla answer 400; python websockets closes the connection without a response.",
     "Write `Name: value` with a token name, the colon right after it, and a printable value.",
 )
-.refused(400, 400, 400, 400);
+.refused(400)
+.answers(Status(400), Closes, Status(400));
 
 pub const HEADER_DUPLICATE: Rule = Rule::new(
     "http.header.duplicate",
@@ -64,10 +67,11 @@ pub const TOO_LARGE: Rule = Rule::new(
     "RFC 6585 §5",
     "https://www.rfc-editor.org/rfc/rfc6585#section-5",
     "The head is larger than a server accepts",
-    "Servers limit the head: python websockets 128 fields and 8 KiB lines, hyper 100 fields, tungstenite 124 fields, Node 16 KiB in all. This linter reads at most 64 KiB and 256 fields of a head and stops there. A server answers 431 Request Header Fields Too Large (or 400).",
+    "Servers limit the head, each its own way, and answer 431 Request Header Fields Too Large past the limit: Node (so ws) at 16 KiB in all, whatever the number of fields; python websockets at 128 fields or an 8 KiB line; Go (so gorilla) at 1 MiB; hyper at 100 fields and tungstenite at 124. This linter reads at most 64 KiB and 256 fields of a head and stops there, so which of those servers refuses depends on the head.",
     "Trim the head: drop unneeded headers and large cookies.",
 )
-.refused(431, 431, 400, 431);
+.refused(431)
+.answers(Varies, Varies, Varies);
 
 /// Check the framing of one head.
 pub(crate) fn check(head: &Head<'_>, format: Format, f: &mut Findings<'_>) {

@@ -10,7 +10,7 @@ pub mod request;
 pub mod response;
 
 use crate::capture::{Exchange, Format};
-use crate::report::{ExchangeReport, Findings, ServerAnswers, Severity, Side, Verdict};
+use crate::report::{Answer, ExchangeReport, Findings, ServerAnswers, Severity, Side, Verdict};
 
 /// One rule of the opening handshake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,16 +47,15 @@ impl Rule {
         Rule { id, severity, rfc, rfc_url, message, explanation, fix, status: None, servers: None }
     }
 
-    /// The same rule for a request a server refuses with `status`; `ws`,
-    /// `websockets` and `gorilla` are what those servers answer (0: they do
-    /// not refuse on this ground).
-    pub(crate) const fn refused(mut self, status: u16, ws: u16, websockets: u16, gorilla: u16) -> Rule {
-        const fn opt(code: u16) -> Option<u16> {
-            if code == 0 { None } else { Some(code) }
-        }
+    /// The same rule for a request a server refuses with `status`.
+    pub(crate) const fn refused(mut self, status: u16) -> Rule {
         self.status = Some(status);
-        self.servers =
-            Some(ServerAnswers { ws: opt(ws), websockets: opt(websockets), gorilla: opt(gorilla) });
+        self
+    }
+
+    /// What ws, websockets and gorilla do with such a request.
+    pub(crate) const fn answers(mut self, ws: Answer, websockets: Answer, gorilla: Answer) -> Rule {
+        self.servers = Some(ServerAnswers { ws, websockets, gorilla });
         self
     }
 }

@@ -6,6 +6,7 @@ use crate::accept::{self, KeyProblem};
 use crate::head::Known;
 use crate::head::{Field, Head, is_token};
 use crate::headers::{self, GrammarError};
+use crate::report::Answer::{Accepts, Status, Varies};
 use crate::report::{Findings, Severity};
 
 pub const METHOD: Rule = Rule::new(
@@ -17,7 +18,8 @@ pub const METHOD: Rule = Rule::new(
     "The opening handshake is a GET request (methods are case-sensitive: `get` is not GET). A server answers 405 Method Not Allowed, and RFC 9110 §15.5.6 requires that 405 to carry `Allow: GET`. ws, python websockets and gorilla all answer 405; only python websockets adds the Allow header.",
     "Send the handshake with `GET`.",
 )
-.refused(405, 405, 405, 405);
+.refused(405)
+.answers(Status(405), Status(405), Status(405));
 
 pub const HTTP_VERSION: Rule = Rule::new(
     "req.http-version",
@@ -28,7 +30,8 @@ pub const HTTP_VERSION: Rule = Rule::new(
     "The handshake needs HTTP/1.1 or later, and a server must ignore Upgrade in an HTTP/1.0 request (RFC 9110 §7.8). Servers disagree on the answer: python websockets answers 505, coder/websocket 426, ws and gorilla do not check the version; 400 Bad Request is the plain RFC 6455 answer.",
     "Send `HTTP/1.1` in the request line.",
 )
-.refused(400, 0, 505, 0);
+.refused(400)
+.answers(Accepts, Status(505), Accepts);
 
 pub const TARGET: Rule = Rule::new(
     "req.target",
@@ -36,10 +39,11 @@ pub const TARGET: Rule = Rule::new(
     "RFC 6455 §4.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
     "The request target is not a path (or an absolute http, https, ws or wss URI)",
-    "The request-target is the path and query of the WebSocket URI (origin-form, `/chat?room=1`); servers must also accept the absolute form (RFC 9112 §3.2.2). A fragment (`#...`) is not allowed in a WebSocket URI (RFC 6455 §3), and browsers refuse such URLs before sending anything. A server answers 400 (or 404 when the path is valid but unknown).",
+    "The request-target is the path and query of the WebSocket URI (origin-form, `/chat?room=1`); servers must also accept the absolute form (RFC 9112 §3.2.2). A fragment (`#...`) is not allowed in a WebSocket URI (RFC 6455 §3), and browsers refuse such URLs before sending anything. A server answers 400 (or 404 when the path is valid but unknown). ws and gorilla refuse a target that is not a path or URI (`chat`) with 400 but pass a fragment, `*` or another scheme's URI on to the application; python websockets passes them all on.",
     "Send the path and query only, e.g. `GET /chat?room=1 HTTP/1.1`.",
 )
-.refused(400, 0, 0, 400);
+.refused(400)
+.answers(Varies, Accepts, Varies);
 
 pub const HOST: Rule = Rule::new(
     "req.host",
@@ -47,10 +51,11 @@ pub const HOST: Rule = Rule::new(
     "RFC 9112 §3.2",
     "https://www.rfc-editor.org/rfc/rfc9112#section-3.2",
     "Host is missing, repeated or invalid",
-    "An HTTP/1.1 request carries exactly one valid Host field (RFC 6455 §4.1 item 4 requires it too). A server must answer 400 to a request that lacks Host, repeats it, or has an invalid value. Node's HTTP server (ws) and Go's (gorilla) enforce this before the WebSocket code runs.",
+    "An HTTP/1.1 request carries exactly one valid Host field (RFC 6455 §4.1 item 4 requires it too). A server must answer 400 to a request that lacks Host, repeats it, or has an invalid value. Go's HTTP server enforces this before gorilla sees the request; Node's (so ws) and python websockets accept a request without Host.",
     "Send `Host: example.com` (with `:port` when it is not the default) exactly once.",
 )
-.refused(400, 400, 0, 400);
+.refused(400)
+.answers(Accepts, Accepts, Status(400));
 
 pub const UPGRADE: Rule = Rule::new(
     "req.upgrade",
@@ -58,10 +63,11 @@ pub const UPGRADE: Rule = Rule::new(
     "RFC 6455 §4.2.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.1",
     "Upgrade does not contain `websocket`",
-    "The request must carry `Upgrade: websocket` (case-insensitive). Without it this is a plain GET. The tester's checklist expects 400 or 426 here: 426 Upgrade Required with `Upgrade: websocket` tells the client what to do (RFC 9110 §15.5.22); python websockets and gorilla answer 426, ws answers 400.",
+    "The request must carry `Upgrade: websocket` (case-insensitive). Without it this is a plain GET. The tester's checklist expects 400 or 426 here: 426 Upgrade Required with `Upgrade: websocket` tells the client what to do (RFC 9110 §15.5.22); python websockets answers 426 and gorilla 400; a ws server answers 426 when Upgrade is absent (Node never hands it the request) and 400 when it names another protocol.",
     "Add `Upgrade: websocket`.",
 )
-.refused(426, 400, 426, 426);
+.refused(426)
+.answers(Varies, Status(426), Status(400));
 
 pub const CONNECTION: Rule = Rule::new(
     "req.connection",
@@ -72,7 +78,8 @@ pub const CONNECTION: Rule = Rule::new(
     "Connection is a comma-separated token list that must include `Upgrade` (case-insensitive); `keep-alive, Upgrade` (as Firefox sends) is valid. Without it the Upgrade header is not for this hop and proxies drop it. RFC 6455 suggests 400; python websockets answers 426, gorilla 400, and a ws server answers 426 (Node does not see an upgrade at all).",
     "Send `Connection: Upgrade`.",
 )
-.refused(400, 426, 426, 400);
+.refused(400)
+.answers(Status(426), Status(426), Status(400));
 
 pub const KEY_MISSING: Rule = Rule::new(
     "req.key.missing",
@@ -83,7 +90,8 @@ pub const KEY_MISSING: Rule = Rule::new(
     "The server proves it understood the handshake by hashing the client's key into Sec-WebSocket-Accept; without a key there is nothing to prove. Servers answer 400.",
     "Send `Sec-WebSocket-Key:` with 16 random bytes in base64 (a fresh value per connection).",
 )
-.refused(400, 400, 400, 400);
+.refused(400)
+.answers(Status(400), Status(400), Status(400));
 
 pub const KEY_DUPLICATE: Rule = Rule::new(
     "req.key.duplicate",
@@ -94,7 +102,8 @@ pub const KEY_DUPLICATE: Rule = Rule::new(
     "The key must not appear more than once in a request. ws sees the values joined with a comma (an invalid key) and python websockets rejects repeated values, both with 400; gorilla uses the first.",
     "Send one Sec-WebSocket-Key.",
 )
-.refused(400, 400, 400, 0);
+.refused(400)
+.answers(Status(400), Status(400), Accepts);
 
 pub const KEY_INVALID: Rule = Rule::new(
     "req.key.invalid",
@@ -102,10 +111,11 @@ pub const KEY_INVALID: Rule = Rule::new(
     "RFC 6455 §4.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
     "Sec-WebSocket-Key is not base64 of 16 bytes",
-    "The key is a randomly chosen 16-byte value, base64-encoded: 22 characters and `==`. Surrounding whitespace is allowed, inner whitespace is not. ws, python websockets and gorilla answer 400 (ws checks the shape with a regular expression, the others decode it). tungstenite only checks that a key is present, so a tungstenite server would accept it.",
+    "The key is a randomly chosen 16-byte value, base64-encoded: 22 characters and `==`. Surrounding whitespace is allowed, inner whitespace is not. ws and python websockets answer 400 (ws checks the shape with a regular expression, websockets decodes it). gorilla 1.5.0 and tungstenite only check that a key is present and accept it; later gorilla releases decode it and answer 400.",
     "Generate 16 random bytes and base64-encode them, e.g. `dGhlIHNhbXBsZSBub25jZQ==`.",
 )
-.refused(400, 400, 400, 400);
+.refused(400)
+.answers(Status(400), Status(400), Accepts);
 
 pub const KEY_NONCANONICAL: Rule = Rule::new(
     "req.key.noncanonical",
@@ -126,7 +136,8 @@ pub const VERSION_MISSING: Rule = Rule::new(
     "The request must say `Sec-WebSocket-Version: 13`. A server that cannot agree on a version answers with an error such as 426 Upgrade Required and a `Sec-WebSocket-Version` header listing the versions it supports (RFC 6455 §4.2.2). ws, python websockets and gorilla answer 400.",
     "Send `Sec-WebSocket-Version: 13`.",
 )
-.refused(426, 400, 400, 400);
+.refused(426)
+.answers(Status(400), Status(400), Status(400));
 
 pub const VERSION_DUPLICATE: Rule = Rule::new(
     "req.version.duplicate",
@@ -137,7 +148,8 @@ pub const VERSION_DUPLICATE: Rule = Rule::new(
     "A request carries one version (a response may list several). ws sees the values joined and python websockets rejects repeated values (400); gorilla accepts if any copy says 13.",
     "Send `Sec-WebSocket-Version: 13` once.",
 )
-.refused(400, 400, 400, 0);
+.refused(400)
+.answers(Status(400), Status(400), Accepts);
 
 pub const VERSION_UNSUPPORTED: Rule = Rule::new(
     "req.version.unsupported",
@@ -145,10 +157,11 @@ pub const VERSION_UNSUPPORTED: Rule = Rule::new(
     "RFC 6455 §4.2.2",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.2",
     "Sec-WebSocket-Version is not 13",
-    "Version 13 is the only version of RFC 6455 (8 was a draft, 9-12 are reserved). The tester's checklist expects 426 Upgrade Required here, and the RFC requires the refusal to carry `Sec-WebSocket-Version: 13`. In practice ws answers 400 with `Sec-WebSocket-Version: 13, 8`, python websockets 400 without the header, gorilla 400.",
+    "Version 13 is the only version of RFC 6455 (8 was a draft, 9-12 are reserved). The tester's checklist expects 426 Upgrade Required here, and the RFC requires the refusal to carry `Sec-WebSocket-Version: 13`. In practice python websockets answers 400 without the header and gorilla 400 with it; ws answers 400 with `Sec-WebSocket-Version: 13, 8`, but still accepts version 8 itself.",
     "Send `Sec-WebSocket-Version: 13`.",
 )
-.refused(426, 400, 400, 400);
+.refused(426)
+.answers(Varies, Status(400), Status(400));
 
 pub const ORIGIN_MISSING: Rule = Rule::new(
     "req.origin.missing",
@@ -169,7 +182,8 @@ pub const PROTOCOL_SYNTAX: Rule = Rule::new(
     "Subprotocol names are non-empty tokens (no spaces, slashes, quotes or other separators), separated by commas. Browsers throw SyntaxError before sending such a list; ws and python websockets answer 400, gorilla passes the raw values on.",
     "Write e.g. `Sec-WebSocket-Protocol: chat, superchat`.",
 )
-.refused(400, 400, 400, 0);
+.refused(400)
+.answers(Status(400), Status(400), Accepts);
 
 pub const PROTOCOL_DUPLICATE: Rule = Rule::new(
     "req.protocol.duplicate",
@@ -180,7 +194,8 @@ pub const PROTOCOL_DUPLICATE: Rule = Rule::new(
     "The offered subprotocols must all be unique. Browsers throw SyntaxError for duplicates; ws answers 400; python websockets and gorilla accept them.",
     "Offer each subprotocol once.",
 )
-.refused(400, 400, 0, 0);
+.refused(400)
+.answers(Status(400), Accepts, Accepts);
 
 pub const EXTENSIONS_SYNTAX: Rule = Rule::new(
     "req.extensions.syntax",
@@ -188,10 +203,11 @@ pub const EXTENSIONS_SYNTAX: Rule = Rule::new(
     "RFC 6455 §9.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-9.1",
     "Sec-WebSocket-Extensions does not follow the extension-list grammar",
-    "Extensions are `name; param; param=value, name2`, with token names and token (or quoted token) values. A recipient of a malformed value must fail the connection. ws and python websockets answer 400; gorilla skips what it cannot parse.",
+    "Extensions are `name; param; param=value, name2`, with token names and token (or quoted token) values. A recipient of a malformed value must fail the connection. python websockets answers 400; gorilla skips what it cannot parse, and a ws server only parses the header when permessage-deflate is enabled (it is off by default), so by default both accept the request.",
     "Write e.g. `Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits`.",
 )
-.refused(400, 400, 400, 0);
+.refused(400)
+.answers(Accepts, Status(400), Accepts);
 
 pub const BODY: Rule = Rule::new(
     "req.body",

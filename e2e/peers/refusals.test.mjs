@@ -1,0 +1,102 @@
+// The core's table of what real servers do with a bad request (verdict.servers,
+// shown by the page and the CLI) checked against the servers themselves: each
+// request breaks one rule, is sent raw to python `websockets`, node `ws` and Go
+// `gorilla/websocket` on loopback, and what each answers must be what the core says.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { WebSocketServer } from 'ws';
+import {
+  KEY,
+  PEERS,
+  PYTHON,
+  captureResponse,
+  firstLine,
+  haveCli,
+  HANDSHAKE_BIN,
+  lintWithCli,
+  startGorilla,
+  statusOf,
+  stopChild,
+  upgradeRequest,
+} from './lab.mjs';
+
+/** Appends header lines to a request head. */
+const add = (lines) => (r) => r.replace(/\r\n\r\n$/, `\r\n${lines}\r\n\r\n`);
+
+/** Each case: the one rule it breaks and how a valid request is changed. */
+const CASES = [
+  ['req.method', 'POST', (r) => r.replace(/^GET/, 'POST')],
+  ['req.http-version', 'HTTP/1.0', (r) => r.replace('HTTP/1.1', 'HTTP/1.0')],
+  ['req.target', 'a target that is not a path', (r) => r.replace('GET / ', 'GET chat ')],
+  ['req.target', 'a fragment', (r) => r.replace('GET / ', 'GET /#top ')],
+  ['req.host', 'no Host', (r) => r.replace(/Host: .*\r\n/, '')],
+  ['req.upgrade', 'no Upgrade', (r) => r.replace('Upgrade: websocket\r\n', '')],
+  ['req.upgrade', 'Upgrade: h2c', (r) => r.replace('Upgrade: websocket', 'Upgrade: h2c')],
+  ['req.connection', 'no Connection', (r) => r.replace('Connection: Upgrade\r\n', '')],
+  ['req.connection', 'Connection: keep-alive', (r) => r.replace('Connection: Upgrade', 'Connection: keep-alive')],
+  ['req.key.missing', 'no key', (r) => r.replace(/Sec-WebSocket-Key: .*\r\n/, '')],
+  ['req.key.invalid', 'a key of 15 bytes', (r) => r.replace(KEY, 'AAAAAAAAAAAAAAAAAAAA')],
+  ['req.key.duplicate', 'two keys', add(`Sec-WebSocket-Key: ${KEY}`)],
+  ['req.version.missing', 'no version', (r) => r.replace('Sec-WebSocket-Version: 13\r\n', '')],
+  ['req.version.unsupported', 'version 12', (r) => r.replace('Version: 13', 'Version: 12')],
+  ['req.version.unsupported', 'version 8, an IETF draft', (r) => r.replace('Version: 13', 'Version: 8')],
+  ['req.version.duplicate', 'two versions', add('Sec-WebSocket-Version: 13')],
+  ['req.protocol.syntax', 'a subprotocol that is not a token', add('Sec-WebSocket-Protocol: chat/1')],
+  ['req.protocol.duplicate', 'one subprotocol twice', add('Sec-WebSocket-Protocol: chat\r\nSec-WebSocket-Protocol: chat')],
+  ['req.extensions.syntax', 'a malformed extension', add('Sec-WebSocket-Extensions: permessage-deflate; =')],
+  ['http.start-line', 'a fourth word in the request line', (r) => r.replace('GET / HTTP/1.1', 'GET / HTTP/1.1 extra')],
+  ['http.header.syntax', 'a field line without a colon', add('No colon here')],
+  ['http.header.syntax', 'a space before the colon', add('X-Test : 1')],
+];
+
+/** Whether `response` is what the core's answer says: a status, 101, or nothing. */
+function fits(answer, response) {
+  if (answer === 'varies') return true; // the rule's explanation says on what
+  if (answer === 'closes') return response.length === 0;
+  if (answer === null) return statusOf(response) === 101;
+  return statusOf(response) === answer;
+}
+
+const servers = {};
+let python;
+let wss;
+let gorilla;
+before(async () => {
+  python = spawn(PYTHON, [path.join(PEERS, 'python_server.py')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  python.stderr.resume(); // it logs a traceback for every dropped connection
+  servers.websockets = Number(await firstLine(python, /^listening (\d+)$/, 'python_server.py'));
+  wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  servers.ws = wss.address().port;
+  gorilla = await startGorilla();
+  servers.gorilla = gorilla.port;
+});
+after(async () => {
+  if (python) await stopChild(python);
+  for (const client of wss?.clients ?? []) client.terminate();
+  if (wss) await new Promise((resolve) => wss.close(resolve));
+  await gorilla?.stop();
+});
+
+for (const [rule, what, breakIt] of CASES) {
+  test(`${rule} (${what}): ws, websockets and gorilla do what the core says`, async () => {
+    assert.ok(haveCli(), `${HANDSHAKE_BIN} is missing: cargo build -p handshake-cli (or set HANDSHAKE_BIN)`);
+    const seen = [];
+    for (const [table, port] of Object.entries(servers)) {
+      const request = breakIt(upgradeRequest(port, '/'));
+      const [exchange] = lintWithCli(Buffer.from(request, 'latin1')).exchanges;
+      const errors = exchange.findings.filter((f) => f.severity === 'error').map((f) => f.rule);
+      assert.deepEqual(errors, [rule], `the request must break ${rule} alone:\n${request}`);
+      const answer = exchange.verdict.servers?.[table];
+      assert.notEqual(answer, undefined, `the core has no answer for ${table}: ${JSON.stringify(exchange.verdict)}`);
+      const response = await captureResponse(port, request);
+      const got = response.length ? statusOf(response) || 'no status' : 'closes';
+      seen.push(`${table} ${got}`);
+      assert.ok(fits(answer, response), `${table} answered ${got}, the core says ${JSON.stringify(answer)}`);
+    }
+    // The real answers, in the test log.
+    console.log(`${rule} (${what}): ${seen.join(', ')}`);
+  });
+}

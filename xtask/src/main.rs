@@ -64,7 +64,11 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The repository root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // `cargo run` (so `cargo xtask`) names xtask's directory at run time. The path
+    // compiled in is only a fallback: a target directory shared by several clones
+    // (CI keeps one in ~/.cache) may hold a binary built in another clone.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
 

@@ -51,6 +51,15 @@ const CASES = [
   ['http.header.syntax', 'a space before the colon', add('X-Test : 1')],
 ];
 
+/**
+ * Warnings have no table, but their explanations say what these servers do;
+ * `null` is a 101, `'closes'` no response at all.
+ */
+const WARNINGS = [
+  ['http.line-ending', 'bare LF line ends', (r) => r.replaceAll('\r\n', '\n'), { ws: 400, websockets: 'closes', gorilla: null }],
+  ['http.obs-fold', 'a folded field', add('X-Fold: a\r\n b'), { ws: 400, websockets: 'closes', gorilla: null }],
+];
+
 /** Whether `response` is what the core's answer says: a status, 101, or nothing. */
 function fits(answer, response) {
   if (answer === 'varies') return true; // the rule's explanation says on what
@@ -97,6 +106,22 @@ for (const [rule, what, breakIt] of CASES) {
       assert.ok(fits(answer, response), `${table} answered ${got}, the core says ${JSON.stringify(answer)}`);
     }
     // The real answers, in the test log.
+    console.log(`${rule} (${what}): ${seen.join(', ')}`);
+  });
+}
+
+for (const [rule, what, breakIt, expected] of WARNINGS) {
+  test(`${rule} (${what}): ws, websockets and gorilla do what the rule's explanation says`, async () => {
+    const seen = [];
+    for (const [table, port] of Object.entries(servers)) {
+      const request = breakIt(upgradeRequest(port, '/'));
+      const [exchange] = lintWithCli(Buffer.from(request, 'latin1')).exchanges;
+      assert.ok(exchange.findings.some((f) => f.rule === rule), `${rule} did not fire:\n${request}`);
+      const response = await captureResponse(port, request);
+      const got = response.length ? statusOf(response) || 'no status' : 'closes';
+      seen.push(`${table} ${got}`);
+      assert.ok(fits(expected[table], response), `${table} answered ${got}, the explanation says ${expected[table]}`);
+    }
     console.log(`${rule} (${what}): ${seen.join(', ')}`);
   });
 }

@@ -25,7 +25,7 @@ pub const LINE_ENDING: Rule = Rule::new(
     "RFC 9112 §2.2",
     "https://www.rfc-editor.org/rfc/rfc9112#section-2.2",
     "Lines end with a bare LF instead of CRLF",
-    "HTTP/1.1 lines end with CRLF. RFC 9112 lets a recipient accept a bare LF, and browsers, Node and Go do, but python websockets rejects the request (400) and some proxies mis-frame it. Pasted text often loses its CRs; if the bytes on the wire had CRLF, ignore this.",
+    "HTTP/1.1 lines end with CRLF. RFC 9112 lets a recipient accept a bare LF, and browsers and Go's server (so gorilla) do; but Node's server (so ws) answers 400, python websockets closes the connection without a response, and some proxies mis-frame it. Pasted text often loses its CRs; if the bytes on the wire had CRLF, ignore this.",
     "End every line of the head, and the empty line after it, with \\r\\n.",
 );
 
@@ -35,7 +35,7 @@ pub const OBS_FOLD: Rule = Rule::new(
     "RFC 9112 §5.2",
     "https://www.rfc-editor.org/rfc/rfc9112#section-5.2",
     "A header field is folded onto a continuation line",
-    "Line folding (a line starting with a space or tab) is obsolete. A server must either reject the request with 400 or replace the fold with spaces; python websockets and httparse (tungstenite, hyper) reject it in requests.",
+    "Line folding (a line starting with a space or tab) is obsolete. A server must either reject the request with 400 or replace the fold with spaces. Node's server (so ws) answers 400, python websockets closes the connection without a response, httparse (tungstenite, hyper) rejects it, and Go's server (so gorilla) accepts it.",
     "Put each header field on one line.",
 );
 

@@ -58,6 +58,8 @@ const CASES = [
 const WARNINGS = [
   ['http.line-ending', 'bare LF line ends', (r) => r.replaceAll('\r\n', '\n'), { ws: 400, websockets: 'closes', gorilla: null }],
   ['http.obs-fold', 'a folded field', add('X-Fold: a\r\n b'), { ws: 400, websockets: 'closes', gorilla: null }],
+  // RFC 6455's own example key, with non-zero trailing bits.
+  ['req.key.noncanonical', 'a non-canonical key', (r) => r.replace(KEY, 'AQIDBAUGBwgJCgsMDQ4PEC=='), { ws: null, websockets: null, gorilla: null }],
 ];
 
 /** Whether `response` is what the core's answer says: a status, 101, or nothing. */
@@ -125,3 +127,13 @@ for (const [rule, what, breakIt, expected] of WARNINGS) {
     console.log(`${rule} (${what}): ${seen.join(', ')}`);
   });
 }
+
+test("res.405.allow: of the three, only python websockets sends Allow with its 405, as the rule says", async () => {
+  for (const [table, port] of Object.entries(servers)) {
+    const request = upgradeRequest(port, '/').replace(/^GET/, 'POST');
+    const response = await captureResponse(port, request);
+    assert.equal(statusOf(response), 405, `${table}: ${response}`);
+    const fired = lintWithCli(Buffer.concat([Buffer.from(request, 'latin1'), response])).exchanges[0].findings.map((f) => f.rule);
+    assert.equal(fired.includes('res.405.allow'), table !== 'websockets', `${table}: ${fired}\n${response}`);
+  }
+});

@@ -23,7 +23,7 @@ pub const VERSION_HEADER: Rule = Rule::new(
     "RFC 6455 §4.2.2",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.2",
     "A version refusal without Sec-WebSocket-Version",
-    "When a server refuses the client's WebSocket version (with 426, or 400 as in §4.4's example) it must list the versions it supports in Sec-WebSocket-Version, so the client can retry. ws sends `13, 8`; python websockets and gorilla send nothing.",
+    "When a server refuses the client's WebSocket version (with 426, or 400 as in §4.4's example) it must list the versions it supports in Sec-WebSocket-Version, so the client can retry. ws sends `13, 8` and gorilla `13`; python websockets sends nothing.",
     "Add `Sec-WebSocket-Version: 13` to the refusal.",
 );
 

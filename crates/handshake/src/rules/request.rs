@@ -27,7 +27,7 @@ pub const HTTP_VERSION: Rule = Rule::new(
     "RFC 6455 §4.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
     "The request is not HTTP/1.1 or later",
-    "The handshake needs HTTP/1.1 or later, and a server must ignore Upgrade in an HTTP/1.0 request (RFC 9110 §7.8). Servers disagree on the answer: python websockets answers 505, coder/websocket 426, ws and gorilla do not check the version; 400 Bad Request is the plain RFC 6455 answer.",
+    "The handshake needs HTTP/1.1 or later, and a server must ignore Upgrade in an HTTP/1.0 request (RFC 9110 §7.8). Servers disagree on the answer: python websockets answers 505, while ws and gorilla do not check the version and answer 101; 400 Bad Request is the plain RFC 6455 answer.",
     "Send `HTTP/1.1` in the request line.",
 )
 .refused(400)

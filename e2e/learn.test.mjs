@@ -2,8 +2,9 @@
 // checklist jumping to the calculator, the linter and the rules, the
 // simulation's commands, and the tables.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after } from 'node:test';
-import { APP_URL, appTest, closeBrowser, waitForApp } from './support/browser.mjs';
+import { APP_URL, LAB_URL, appTest, closeBrowser, waitForApp } from './support/browser.mjs';
 import { cli, watchSockets } from './support/app.mjs';
 
 after(closeBrowser);
@@ -141,6 +142,19 @@ appTest('the simulation writes commands for a typed URL and connects nowhere', a
   await page.getByLabel('WebSocket URL').fill('ftp://example.com/');
   await page.locator('#simulate').getByText(/not a WebSocket scheme/).waitFor(T);
   assert.deepEqual(sockets, []);
+}, LEARN);
+
+appTest("the simulation's curl command, run for real against the lab, gets the response the page expects", async ({ page }) => {
+  await page.getByLabel('WebSocket URL').fill(`${LAB_URL}/echo`);
+  const section = page.locator('#simulate');
+  await section.locator('pre').first().waitFor(T);
+  const [curl, , , expected] = await section.locator('pre').allTextContents();
+  // The command as shown (line continuations and all); curl then waits on the
+  // open connection, so it is stopped after a second (exit 28).
+  const run = spawnSync('sh', ['-c', `${curl} --silent --max-time 1`], { timeout: 10_000 });
+  assert.ok([0, 28].includes(run.status), `curl exited ${run.status}: ${run.stderr}`);
+  const head = run.stdout.toString('latin1').split('\r\n\r\n')[0];
+  assert.equal(`${head.replaceAll('\r\n', '\n')}\n`, expected);
 }, LEARN);
 
 appTest('keyboard only: step through the exchange and follow a rule link', async ({ page }) => {

@@ -70,7 +70,8 @@ pub enum Answer {
     Accepts,
     /// It closes the connection without a response.
     Closes,
-    /// It depends on the details; the rule's explanation says how.
+    /// It depends on the details; the rule's explanation says how. A verdict
+    /// makes it concrete for its request where the linter can tell.
     Varies,
 }
 
@@ -110,8 +111,8 @@ pub struct Verdict {
     pub server_accepts: Option<bool>,
     /// For a request a server must refuse: the status it should answer.
     pub expected_status: Option<u16>,
-    /// For a request a server must refuse: what ws, websockets and gorilla
-    /// answer (for the first refusing rule).
+    /// For a request a server must refuse: what ws, websockets and gorilla do
+    /// with this request (for the first refusing rule).
     pub servers: Option<ServerAnswers>,
 }
 

@@ -152,7 +152,7 @@ pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeRepor
     let verdict = verdict(
         &findings,
         request_findings,
-        request.is_some(),
+        request.as_deref(),
         response.as_deref().map(|r| (r, request.is_some(), h2)),
     );
     ExchangeReport {
@@ -170,9 +170,10 @@ pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeRepor
 fn verdict(
     findings: &[crate::report::Finding],
     request_findings: usize,
-    has_request: bool,
+    request: Option<&crate::head::Head<'_>>,
     response: Option<(&crate::head::Head<'_>, bool, bool)>,
 ) -> Verdict {
+    let has_request = request.is_some();
     let (req, res) = findings.split_at(request_findings);
     let first_request_error = req.iter().find(|f| f.severity == Severity::Error);
     let server_accepts = has_request.then_some(first_request_error.is_none());
@@ -191,8 +192,44 @@ fn verdict(
         browser_accepts,
         server_accepts,
         expected_status: first_request_error.map(|_| refusal.and_then(|r| r.status).unwrap_or(400)),
-        servers: refusal.and_then(|r| r.servers),
+        servers: refusal.and_then(|r| Some(answers_for(r, r.servers?, request?))),
     }
+}
+
+/// A rule's server answers made concrete for this request where they depend on
+/// it (measured by e2e/peers/refusals.test.mjs).
+fn answers_for(rule: &Rule, mut answers: ServerAnswers, req: &crate::head::Head<'_>) -> ServerAnswers {
+    use Answer::{Accepts, Status};
+    match rule.id {
+        // Node hands ws no request without an Upgrade field (its HTTP server
+        // answers 426 itself); ws refuses any other value with 400.
+        "req.upgrade" => answers.ws = if req.header("upgrade").is_some() { Status(400) } else { Status(426) },
+        // ws speaks the hybi draft's version 8 as well as 13.
+        "req.version.unsupported" => {
+            let eight = req.header("sec-websocket-version").is_some_and(|v| v.trim() == "8");
+            answers.ws = if eight { Accepts } else { Status(400) };
+        }
+        // Node's and Go's parsers refuse a target that is neither a path, `*`
+        // nor an absolute URI (400), and pass the rest (a fragment, another
+        // scheme) on to ws and gorilla, which do not look.
+        "req.target" => {
+            let target = req.target().unwrap_or("");
+            let parses = target.starts_with('/') || target == "*" || has_scheme(target);
+            let answer =
+                if parses && !target.bytes().any(|b| b <= b' ' || b == 0x7f) { Accepts } else { Status(400) };
+            (answers.ws, answers.gorilla) = (answer, answer);
+        }
+        _ => {}
+    }
+    answers
+}
+
+/// `scheme ":"` (RFC 3986 §3.1): a letter, then letters, digits, `+`, `-`, `.`.
+fn has_scheme(target: &str) -> bool {
+    target.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
 }
 
 #[cfg(test)]

@@ -350,7 +350,27 @@ fn verdicts() {
     assert_eq!(v.server_accepts, Some(false));
     assert_eq!(v.expected_status, Some(426));
     let s = v.servers.unwrap();
-    assert_eq!((s.ws, s.websockets, s.gorilla), (Answer::Varies, Answer::Status(426), Answer::Status(400)));
+    assert_eq!(
+        (s.ws, s.websockets, s.gorilla),
+        (Answer::Status(426), Answer::Status(426), Answer::Status(400))
+    );
+    // An Upgrade that names another protocol: Node hands it to ws, which answers 400.
+    let text = req("Upgrade: websocket\r\n", "Upgrade: h2c\r\n");
+    let s = lint(text.as_bytes()).unwrap().exchanges[0].verdict.servers.unwrap();
+    assert_eq!(
+        (s.ws, s.websockets, s.gorilla),
+        (Answer::Status(400), Answer::Status(426), Answer::Status(400))
+    );
+    // ws accepts the hybi draft's version 8; a fragment in the target passes the parsers.
+    let text = req("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8");
+    let s = lint(text.as_bytes()).unwrap().exchanges[0].verdict.servers.unwrap();
+    assert_eq!((s.ws, s.gorilla), (Answer::Accepts, Answer::Status(400)));
+    let text = req("GET /chat", "GET /chat#top");
+    let s = lint(text.as_bytes()).unwrap().exchanges[0].verdict.servers.unwrap();
+    assert_eq!((s.ws, s.gorilla), (Answer::Accepts, Answer::Accepts));
+    let text = req("GET /chat", "GET chat");
+    let s = lint(text.as_bytes()).unwrap().exchanges[0].verdict.servers.unwrap();
+    assert_eq!((s.ws, s.gorilla), (Answer::Status(400), Answer::Status(400)));
 
     let text = req("GET /chat", "POST /chat");
     let l = lint(text.as_bytes()).unwrap();

@@ -240,42 +240,40 @@ fn wasm_opt() -> Result {
     proc::run(&mut cmd)
 }
 
-fn chromium() -> Result {
-    let what = "Chromium and chromedriver";
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+/// The Debian `packages` that provide `what`, installed unless `present`.
+fn system_packages(what: &str, present: bool, packages: &[&str]) -> Result {
+    if present {
         step(what, "present");
         return Ok(());
     }
-    apt_install(&["chromium", "chromium-driver"])
+    apt_install(packages)
+}
+
+fn chromium() -> Result {
+    let present = Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
+    system_packages("Chromium and chromedriver", present, &["chromium", "chromium-driver"])
 }
 
 /// valgrind counts the bench's instructions (`cargo xtask bench`).
 pub fn valgrind() -> Result {
-    if version_of("valgrind").is_some() {
-        return Ok(());
-    }
-    apt_install(&["valgrind"])
+    system_packages("valgrind", version_of("valgrind").is_some(), &["valgrind"])
 }
 
 /// curl is a real client in the peer tests (its `-v` and `--trace-ascii` output).
 fn curl() -> Result {
-    if version_of("curl").is_some() {
-        step("curl", "present");
-        return Ok(());
-    }
-    apt_install(&["curl"])
+    system_packages("curl", version_of("curl").is_some(), &["curl"])
 }
 
 /// Go and Debian's gorilla/websocket: a real server in the peer tests, built
 /// offline in GOPATH mode.
 fn gorilla() -> Result {
-    let what = "go and gorilla/websocket (Debian)";
     let source = Path::new("/usr/share/gocode/src/github.com/gorilla/websocket/server.go");
-    if source.exists() && proc::output(Command::new("go").arg("version")).is_some() {
-        step(what, "present");
-        return Ok(());
-    }
-    apt_install(&["golang-go", "golang-github-gorilla-websocket-dev"])
+    let present = source.exists() && proc::output(Command::new("go").arg("version")).is_some();
+    system_packages(
+        "go and gorilla/websocket (Debian)",
+        present,
+        &["golang-go", "golang-github-gorilla-websocket-dev"],
+    )
 }
 
 fn node_packages() -> Result {

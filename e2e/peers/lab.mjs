@@ -7,6 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
 
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -157,6 +158,26 @@ export function errorFindings(lint) {
 /** Every rule id that fired in a lint report. */
 export function rules(lint) {
   return lint.exchanges.flatMap((e) => e.findings.map((f) => f.rule));
+}
+
+/** The python `websockets` echo server (python_server.py); resolves with its port and `stop()`. */
+export async function startPythonServer() {
+  const child = spawn(PYTHON, [path.join(PEERS, 'python_server.py')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr.resume(); // it logs a traceback for every dropped connection
+  const port = Number(await firstLine(child, /^listening (\d+)$/, 'python_server.py'));
+  return { port, stop: () => stopChild(child) };
+}
+
+/** A node `ws` echo server on 127.0.0.1; resolves with its port and `stop()`. */
+export async function startWsServer() {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  server.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+  await new Promise((resolve) => server.once('listening', resolve));
+  const stop = async () => {
+    for (const client of server.clients) client.terminate();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return { port: server.address().port, stop };
 }
 
 /** Where the Debian package golang-github-gorilla-websocket-dev puts its source. */

@@ -3,22 +3,17 @@
 // request breaks one rule, is sent raw to python `websockets`, node `ws` and Go
 // `gorilla/websocket` on loopback, and what each answers must be what the core says.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { WebSocketServer } from 'ws';
 import {
-  KEY,
-  PEERS,
-  PYTHON,
-  captureResponse,
-  firstLine,
-  haveCli,
   HANDSHAKE_BIN,
+  KEY,
+  captureResponse,
+  haveCli,
   lintWithCli,
   startGorilla,
+  startPythonServer,
+  startWsServer,
   statusOf,
-  stopChild,
   upgradeRequest,
 } from './lab.mjs';
 
@@ -72,63 +67,60 @@ function fits(answer, response) {
   return statusOf(response) === answer;
 }
 
+/** Each server's port, by its name in the core's table. */
 const servers = {};
-let python;
-let wss;
-let gorilla;
+const running = [];
 before(async () => {
-  python = spawn(PYTHON, [path.join(PEERS, 'python_server.py')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  python.stderr.resume(); // it logs a traceback for every dropped connection
-  servers.websockets = Number(await firstLine(python, /^listening (\d+)$/, 'python_server.py'));
-  wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => wss.once('listening', resolve));
-  servers.ws = wss.address().port;
-  gorilla = await startGorilla();
-  servers.gorilla = gorilla.port;
+  for (const [table, start] of [['websockets', startPythonServer], ['ws', startWsServer], ['gorilla', startGorilla]]) {
+    const server = await start();
+    running.push(server);
+    servers[table] = server.port;
+  }
 });
 after(async () => {
-  if (python) await stopChild(python);
-  for (const client of wss?.clients ?? []) client.terminate();
-  if (wss) await new Promise((resolve) => wss.close(resolve));
-  await gorilla?.stop();
+  for (const server of running) await server.stop();
 });
+
+/**
+ * Sends `breakIt(a valid request)` to each server. `expect(table, exchange, request)`
+ * checks the request's lint and returns what that server must do, which `source`
+ * says; the servers' real answers go to the test log under `label`.
+ */
+async function sendToEach(label, breakIt, source, expect) {
+  assert.ok(haveCli(), `${HANDSHAKE_BIN} is missing: cargo build -p handshake-cli (or set HANDSHAKE_BIN)`);
+  const seen = [];
+  for (const [table, port] of Object.entries(servers)) {
+    const request = breakIt(upgradeRequest(port, '/'));
+    const [exchange] = lintWithCli(Buffer.from(request, 'latin1')).exchanges;
+    const answer = expect(table, exchange, request);
+    const response = await captureResponse(port, request);
+    const got = response.length ? statusOf(response) || 'no status' : 'closes';
+    seen.push(`${table} ${got}`);
+    assert.ok(fits(answer, response), `${table} answered ${got}, ${source} says ${JSON.stringify(answer)}`);
+  }
+  console.log(`${label}: ${seen.join(', ')}`);
+}
 
 for (const [rule, what, breakIt] of CASES) {
   test(`${rule} (${what}): ws, websockets and gorilla do what the core says`, async () => {
-    assert.ok(haveCli(), `${HANDSHAKE_BIN} is missing: cargo build -p handshake-cli (or set HANDSHAKE_BIN)`);
-    const seen = [];
-    for (const [table, port] of Object.entries(servers)) {
-      const request = breakIt(upgradeRequest(port, '/'));
-      const [exchange] = lintWithCli(Buffer.from(request, 'latin1')).exchanges;
+    await sendToEach(`${rule} (${what})`, breakIt, 'the core', (table, exchange, request) => {
       const errors = exchange.findings.filter((f) => f.severity === 'error').map((f) => f.rule);
       assert.deepEqual(errors, [rule], `the request must break ${rule} alone:\n${request}`);
       const answer = exchange.verdict.servers?.[table];
       assert.notEqual(answer, undefined, `the core has no answer for ${table}: ${JSON.stringify(exchange.verdict)}`);
       // A verdict is about one request: only the 431 limits stay "varies".
       assert.notEqual(answer, 'varies', `the core does not say what ${table} does with this request`);
-      const response = await captureResponse(port, request);
-      const got = response.length ? statusOf(response) || 'no status' : 'closes';
-      seen.push(`${table} ${got}`);
-      assert.ok(fits(answer, response), `${table} answered ${got}, the core says ${JSON.stringify(answer)}`);
-    }
-    // The real answers, in the test log.
-    console.log(`${rule} (${what}): ${seen.join(', ')}`);
+      return answer;
+    });
   });
 }
 
 for (const [rule, what, breakIt, expected] of WARNINGS) {
   test(`${rule} (${what}): ws, websockets and gorilla do what the rule's explanation says`, async () => {
-    const seen = [];
-    for (const [table, port] of Object.entries(servers)) {
-      const request = breakIt(upgradeRequest(port, '/'));
-      const [exchange] = lintWithCli(Buffer.from(request, 'latin1')).exchanges;
+    await sendToEach(`${rule} (${what})`, breakIt, "the rule's explanation", (table, exchange, request) => {
       assert.ok(exchange.findings.some((f) => f.rule === rule), `${rule} did not fire:\n${request}`);
-      const response = await captureResponse(port, request);
-      const got = response.length ? statusOf(response) || 'no status' : 'closes';
-      seen.push(`${table} ${got}`);
-      assert.ok(fits(expected[table], response), `${table} answered ${got}, the explanation says ${expected[table]}`);
-    }
-    console.log(`${rule} (${what}): ${seen.join(', ')}`);
+      return expected[table];
+    });
   });
 }
 

@@ -3,23 +3,18 @@
 // a 101 that lints clean (request + response), and refuse a bad version or a
 // missing key with a status the lint explains.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { WebSocketServer } from 'ws';
 import {
   HANDSHAKE_BIN,
-  PEERS,
-  PYTHON,
   captureResponse,
   errorFindings,
-  firstLine,
   haveCli,
   lintWithCli,
   rules,
   startGorilla,
+  startPythonServer,
+  startWsServer,
   statusOf,
-  stopChild,
   upgradeRequest,
 } from './lab.mjs';
 
@@ -76,44 +71,23 @@ function serverCases(name, port, { listsVersions }) {
   });
 }
 
-describe('python websockets server', () => {
-  let server;
-  let port;
-  before(async () => {
-    server = spawn(PYTHON, [path.join(PEERS, 'python_server.py')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stderr.resume();
-    port = Number(await firstLine(server, /^listening (\d+)$/, 'python_server.py'));
+/** A describe block for one real server, started by `start()` (lab.mjs). */
+function serverSuite(title, start, name, options) {
+  describe(title, () => {
+    let server;
+    before(async () => {
+      server = await start();
+    });
+    after(async () => {
+      await server?.stop();
+    });
+    serverCases(name, () => server.port, options);
   });
-  after(async () => {
-    if (server) await stopChild(server);
-  });
-  // websockets 17.4 refuses a bad version with 400 and no Sec-WebSocket-Version.
-  serverCases('python websockets', () => port, { listsVersions: false });
-});
+}
 
-describe('node ws server', () => {
-  let server;
-  before(async () => {
-    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    server.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
-    await new Promise((resolve) => server.once('listening', resolve));
-  });
-  after(async () => {
-    for (const client of server.clients) client.terminate();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  // ws answers 400 with Sec-WebSocket-Version: 13, 8.
-  serverCases('node ws', () => server.address().port, { listsVersions: true });
-});
-
-describe('go gorilla/websocket server', () => {
-  let server;
-  before(async () => {
-    server = await startGorilla();
-  });
-  after(async () => {
-    await server?.stop();
-  });
-  // gorilla 1.5.0 answers every refusal 400 with Sec-Websocket-Version: 13.
-  serverCases('go gorilla', () => server.port, { listsVersions: true });
-});
+// websockets 17.4 refuses a bad version with 400 and no Sec-WebSocket-Version.
+serverSuite('python websockets server', startPythonServer, 'python websockets', { listsVersions: false });
+// ws answers 400 with Sec-WebSocket-Version: 13, 8.
+serverSuite('node ws server', startWsServer, 'node ws', { listsVersions: true });
+// gorilla 1.5.0 answers every refusal 400 with Sec-Websocket-Version: 13.
+serverSuite('go gorilla/websocket server', startGorilla, 'go gorilla', { listsVersions: true });

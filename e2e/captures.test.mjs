@@ -14,20 +14,29 @@ after(closeBrowser);
 
 const T = { timeout: 10000 };
 
-/** Opens the linter, picks `text` as the file `name`, and runs `check(page)`. */
-async function inLinter(name, text, check) {
-  const browser = await launchBrowser();
-  const context = await browser.newContext();
-  const page = await context.newPage();
+/**
+ * Opens the app at `route` in a fresh context (with `contextOptions`), runs
+ * `body({ page, context })` once it has mounted, and closes the context.
+ */
+async function withApp(route, body, contextOptions = {}) {
+  const context = await (await launchBrowser()).newContext(contextOptions);
   try {
-    await page.goto(`${APP_URL}#/lint`);
+    const page = await context.newPage();
+    await page.goto(`${APP_URL}${route}`);
     await waitForApp(page);
-    await page.getByLabel('Open a capture file').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
-    await page.locator('.status-line').getByText(`File ${name}`).waitFor(T);
-    await check(page);
+    return await body({ page, context });
   } finally {
     await context.close();
   }
+}
+
+/** Opens the linter, picks `text` as the file `name`, and runs `check(page)`. */
+function inLinter(name, text, check) {
+  return withApp('#/lint', async ({ page }) => {
+    await page.getByLabel('Open a capture file').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await page.locator('.status-line').getByText(`File ${name}`).waitFor(T);
+    await check(page);
+  });
 }
 
 /** Records a HAR while the app page opens, echoes and closes one WebSocket. */
@@ -35,26 +44,27 @@ async function recordHar() {
   const dir = mkdtempSync(path.join(tmpdir(), 'handshake-har-'));
   const file = path.join(dir, 'session.har');
   try {
-    const browser = await launchBrowser();
-    const context = await browser.newContext({ recordHar: { path: file } });
-    const page = await context.newPage();
-    await page.goto(`${APP_URL}#/accept`);
-    await waitForApp(page);
-    const echoed = await page.evaluate(
-      (url) =>
-        new Promise((resolve, reject) => {
-          const ws = new WebSocket(url);
-          ws.onopen = () => ws.send('recorded');
-          ws.onmessage = (e) => {
-            ws.close(1000);
-            resolve(e.data);
-          };
-          ws.onerror = () => reject(new Error(`WebSocket to ${url} failed`));
-        }),
-      `${LAB_URL}/echo?id=har`,
+    // Closing the context (withApp does) writes the HAR.
+    await withApp(
+      '#/accept',
+      async ({ page }) => {
+        const echoed = await page.evaluate(
+          (url) =>
+            new Promise((resolve, reject) => {
+              const ws = new WebSocket(url);
+              ws.onopen = () => ws.send('recorded');
+              ws.onmessage = (e) => {
+                ws.close(1000);
+                resolve(e.data);
+              };
+              ws.onerror = () => reject(new Error(`WebSocket to ${url} failed`));
+            }),
+          `${LAB_URL}/echo?id=har`,
+        );
+        assert.equal(echoed, 'recorded');
+      },
+      { recordHar: { path: file } },
     );
-    assert.equal(echoed, 'recorded');
-    await context.close(); // writes the HAR
     return readFileSync(file, 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -91,13 +101,8 @@ test("Chromium's recorded HAR: the WebSocket entry lints clean, the page's own r
  * Opens a WebSocket to the lab from the app page and returns the raw request and
  * response heads Chromium gives DevTools for it (Network.webSocketHandshakeResponseReceived).
  */
-async function devtoolsHeads() {
-  const browser = await launchBrowser();
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  try {
-    await page.goto(`${APP_URL}#/accept`);
-    await waitForApp(page);
+function devtoolsHeads() {
+  return withApp('#/accept', async ({ page, context }) => {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     const handshake = new Promise((resolve) => cdp.on('Network.webSocketHandshakeResponseReceived', resolve));
@@ -107,9 +112,7 @@ async function devtoolsHeads() {
     }, `${LAB_URL}/echo?id=devtools`);
     const { response } = await handshake;
     return { request: response.requestHeadersText, response: response.headersText };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 test("the raw heads Chromium shows in DevTools lint clean, as a pair and as the response alone", async () => {

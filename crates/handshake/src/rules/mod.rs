@@ -215,8 +215,7 @@ fn answers_for(rule: &Rule, mut answers: ServerAnswers, req: &crate::head::Head<
         "req.target" => {
             let target = req.target().unwrap_or("");
             let parses = target.starts_with('/') || target == "*" || has_scheme(target);
-            let answer =
-                if parses && !target.bytes().any(|b| b <= b' ' || b == 0x7f) { Accepts } else { Status(400) };
+            let answer = if parses && !request::has_space_or_control(target) { Accepts } else { Status(400) };
             (answers.ws, answers.gorilla) = (answer, answer);
         }
         _ => {}

@@ -385,7 +385,7 @@ fn http_version_at_least_1_1(v: &str) -> bool {
 
 /// What is wrong with a request-target, if anything.
 pub(crate) fn target_problem(target: &str) -> Option<String> {
-    if target.bytes().any(|b| b <= b' ' || b == 0x7f) {
+    if has_space_or_control(target) {
         return Some("the request target contains whitespace or a control character".into());
     }
     if target.contains('#') {
@@ -402,6 +402,11 @@ pub(crate) fn target_problem(target: &str) -> Option<String> {
         }
     }
     Some(format!("the request target {target:?} is neither a path (/...) nor an http(s)/ws(s) URI"))
+}
+
+/// Whitespace or a control character (RFC 3986 allows neither in a URI).
+pub(crate) fn has_space_or_control(text: &str) -> bool {
+    text.bytes().any(|b| b <= b' ' || b == 0x7f)
 }
 
 /// RFC 9110 §7.2: `Host = uri-host [ ":" port ]`, checked loosely: non-empty,

@@ -70,7 +70,7 @@ fn has_status_code(line: &Line<'_>) -> bool {
 
 /// `token ":"`: the shape of a header field line (RFC 9110 §5.1).
 fn is_field(line: &Line<'_>) -> bool {
-    let name_len = line.bytes.iter().take_while(|&&b| head::is_tchar(b)).count();
+    let name_len = head::tchar_len(&line.bytes);
     name_len > 0 && line.bytes.get(name_len) == Some(&b':')
 }
 

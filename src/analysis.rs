@@ -157,7 +157,12 @@ pub fn human_size(bytes: usize) -> String {
     match bytes {
         0..1024 => format!("{bytes} bytes"),
         1024..1_048_576 => format!("{} KiB", bytes.div_ceil(1024)),
-        _ => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
+        // Tenths of a MiB, rounded, in integers: float formatting would add its
+        // whole machinery to the module for this one figure.
+        _ => {
+            let tenths = (bytes * 10 + 524_288) / 1_048_576;
+            format!("{}.{} MiB", tenths / 10, tenths % 10)
+        }
     }
 }
 
@@ -303,6 +308,8 @@ mod tests {
         assert_eq!(human_size(300), "300 bytes");
         assert_eq!(human_size(12 * 1024), "12 KiB");
         assert_eq!(human_size(5 * 1024 * 1024 + 200 * 1024), "5.2 MiB");
+        assert_eq!(human_size(8 * 1024 * 1024), "8.0 MiB");
+        assert_eq!(human_size(1_048_576 + 52_428), "1.0 MiB");
     }
 
     #[test]

@@ -92,7 +92,9 @@ pub fn elapsed(ms: f64) -> String {
     if ms < 1000.0 {
         format!("+{} ms", ms.round() as u64)
     } else if ms < 60_000.0 {
-        format!("+{:.3} s", ms / 1000.0)
+        // Integer digits: no float formatting in the module.
+        let ms = ms.round() as u64;
+        format!("+{}.{:03} s", ms / 1000, ms % 1000)
     } else {
         let s = (ms / 1000.0).round() as u64;
         format!("+{} min {} s", s / 60, s % 60)
@@ -141,6 +143,8 @@ mod tests {
         assert_eq!(elapsed(-3.0), "+0 ms");
         assert_eq!(elapsed(12.4), "+12 ms");
         assert_eq!(elapsed(1234.0), "+1.234 s");
+        assert_eq!(elapsed(1234.6), "+1.235 s");
+        assert_eq!(elapsed(59_999.9), "+60.000 s");
         assert_eq!(elapsed(125_000.0), "+2 min 5 s");
     }
 

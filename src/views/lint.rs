@@ -249,7 +249,7 @@ fn EditorMarks(
                         <div
                             class=class
                             class:current=chosen == Some(line)
-                            style:top=format!("{}rem", 0.5 + 1.5 * (line - 1) as f64)
+                            style:top=mark_top(line)
                         ></div>
                     }
                 })
@@ -263,6 +263,13 @@ fn EditorMarks(
             </div>
         </div>
     }
+}
+
+/// Where the mark of editor line `line` (from 1) starts: the editor's 0.5rem
+/// padding plus 1.5rem per line before it (style/main.css), in integer tenths.
+fn mark_top(line: usize) -> String {
+    let tenths = 5 + 15 * line.saturating_sub(1);
+    format!("{}.{}rem", tenths / 10, tenths % 10)
 }
 
 /// The examples menu: good and broken captures from the core's catalogue.
@@ -630,5 +637,17 @@ fn Corrected(
             <pre class="corrected" tabindex="0" aria-labelledby="corrected-title">{exchange.corrected}</pre>
             <CopyButton what="the corrected handshake" text=copy_text />
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mark_top;
+
+    #[test]
+    fn marks_sit_on_their_lines() {
+        assert_eq!(mark_top(1), "0.5rem");
+        assert_eq!(mark_top(2), "2.0rem");
+        assert_eq!(mark_top(12), "17.0rem");
     }
 }

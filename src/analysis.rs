@@ -107,8 +107,7 @@ impl Analysis {
                     .exchanges
                     .iter()
                     .map(|report| {
-                        let mut findings = report.findings.clone();
-                        findings.sort_by_key(|f| (f.severity, f.span.map_or(usize::MAX, |s| s.0)));
+                        let findings = in_display_order(&report.findings);
                         let head = report.request.as_ref().or(report.response.as_ref());
                         Exchange {
                             title: report.title("→"),
@@ -150,6 +149,15 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// Findings as the page lists them: errors first, then warnings, then notes,
+/// each in the order of their place in the capture (the core reports them in
+/// check order).
+pub fn in_display_order(findings: &[Finding]) -> Vec<Finding> {
+    let mut findings = findings.to_vec();
+    findings.sort_by_key(|f| (f.severity, f.span.map_or(usize::MAX, |s| s.0)));
+    findings
 }
 
 /// "5.2 MiB", "12 KiB", "300 bytes".

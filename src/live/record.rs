@@ -56,8 +56,7 @@ impl Paired {
             Ok(lint) => match lint.exchanges.first() {
                 Some(exchange) => {
                     paired.verdict = Some(exchange.verdict);
-                    paired.findings = exchange.findings.clone();
-                    paired.findings.sort_by_key(|f| (f.severity, f.span.map_or(usize::MAX, |s| s.0)));
+                    paired.findings = crate::analysis::in_display_order(&exchange.findings);
                     paired.protocol = exchange.negotiated_protocol.clone();
                     paired.extensions = exchange.negotiated_extensions.clone();
                 }

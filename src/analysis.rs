@@ -141,7 +141,20 @@ impl Analysis {
         let end = self.line_starts.get(n).copied().unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
+
+    /// Line `n` as a finding shows it when the capture is kept out of the
+    /// editor: at most `EXCERPT_CHARS` characters, then an ellipsis.
+    pub fn excerpt(&self, n: usize) -> String {
+        let line = self.line(n);
+        match line.char_indices().nth(EXCERPT_CHARS) {
+            Some((cut, _)) => format!("{}…", &line[..cut]),
+            None => line.to_string(),
+        }
+    }
 }
+
+/// How much of a line a finding shows in place of the editor.
+pub const EXCERPT_CHARS: usize = 200;
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
@@ -281,6 +294,17 @@ mod tests {
         assert_eq!(sev, sorted);
         assert_eq!(report.exchanges[0].title, "GET /chat → 426 Upgrade Required");
         assert_eq!(a.counts().summary(), "3 errors");
+    }
+
+    #[test]
+    fn excerpts_stop_at_a_character() {
+        let long = format!("Cookie: {}", "é".repeat(300));
+        let a = Analysis::of(format!("GET / HTTP/1.1\r\n{long}\r\n\r\n").into());
+        assert_eq!(a.excerpt(1), "GET / HTTP/1.1");
+        let cut = a.excerpt(2);
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
+        assert!(cut.starts_with("Cookie: éé") && cut.ends_with("é…"), "{cut}");
+        assert_eq!(a.excerpt(99), "");
     }
 
     #[test]

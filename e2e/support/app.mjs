@@ -73,3 +73,33 @@ export function watchSockets(page) {
   page.on('websocket', (ws) => opened.push(ws.url()));
   return opened;
 }
+
+/** A HAR of about `mib` MiB: page loads padded with large headers, and one WebSocket entry. */
+export function bigHar(mib) {
+  const pad = 'x'.repeat(2000);
+  const entries = [];
+  const size = () => entries.length * 2300;
+  while (size() < mib * 1024 * 1024) {
+    entries.push({
+      _resourceType: 'document',
+      request: { method: 'GET', url: `https://example.com/${entries.length}`, httpVersion: 'HTTP/1.1', headers: [{ name: 'Cookie', value: pad }] },
+      response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [{ name: 'Content-Type', value: 'text/html' }] },
+    });
+  }
+  entries.push({
+    _resourceType: 'websocket',
+    request: {
+      method: 'GET', url: 'wss://example.com/chat', httpVersion: 'HTTP/1.1',
+      headers: [
+        { name: 'Host', value: 'example.com' }, { name: 'Upgrade', value: 'websocket' },
+        { name: 'Connection', value: 'Upgrade' }, { name: 'Origin', value: 'https://example.com' },
+        { name: 'Sec-WebSocket-Version', value: '13' }, { name: 'Sec-WebSocket-Key', value: 'x3JJHMbDL1EzLkh9GBhXDw==' },
+      ],
+    },
+    response: {
+      status: 101, statusText: 'Switching Protocols', httpVersion: 'HTTP/1.1',
+      headers: [{ name: 'Upgrade', value: 'websocket' }, { name: 'Connection', value: 'Upgrade' }, { name: 'Sec-WebSocket-Accept', value: 'xyz456==' }],
+    },
+  });
+  return JSON.stringify({ log: { version: '1.2', creator: { name: 'test', version: '1' }, entries } }, null, 1);
+}

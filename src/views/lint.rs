@@ -2,6 +2,7 @@
 //! type, what a browser and a server would make of it. Every finding, verdict
 //! and correction is the core's (`handshake::lint`, `correct::corrected`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use handshake::examples::{EXAMPLES, Example};
@@ -11,7 +12,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::analysis::{self, Exchange, Outcome, editor_range, human_size};
+use crate::analysis::{self, Analysis, Exchange, Outcome, editor_range, human_size};
 use crate::components::{CopyButton, code_text};
 use crate::dom;
 use crate::route::MAX_FRAGMENT;
@@ -55,11 +56,13 @@ pub fn LintView() -> impl IntoView {
     let finding_index = RwSignal::new(None::<usize>);
     let scroll_top = RwSignal::new(0i32);
 
-    // Text from elsewhere (an example, a file, a link) goes into the editor.
+    // Text from elsewhere (an example, a file, a link) goes into the editor,
+    // unless it is too large for it (`EDITOR_MAX`).
     Effect::new(move |_| {
         let text = state.editor.get();
+        let held = state.held.get();
         if let Some(el) = editor.get() {
-            el.set_value(&text);
+            el.set_value(if held { "" } else { &text });
         }
     });
     // A new lint: keep the chosen exchange if it still exists; no finding chosen.
@@ -111,6 +114,10 @@ pub fn LintView() -> impl IntoView {
     // Choosing a finding selects what it points at in the editor.
     let jump = Callback::new(move |(i, line, span): Place| {
         finding_index.set(Some(i));
+        // A held capture is not in the editor: the finding shows its line.
+        if state.held.get_untracked() {
+            return;
+        }
         let Some(el) = editor.get_untracked() else { return };
         let value = el.value();
         let (from, to) = state.analysis.with_untracked(|a| editor_range(a, &value, line, span));
@@ -155,7 +162,8 @@ pub fn LintView() -> impl IntoView {
                     <label class="editor-label" for="capture">
                         "Captured handshake"
                     </label>
-                    <div class="editor-wrap">
+                    <HeldNote />
+                    <div class="editor-wrap" hidden=move || state.held.get()>
                         <EditorMarks exchange=current selected=finding_index scroll_top=scroll_top />
                         <textarea
                             id="capture"
@@ -187,7 +195,12 @@ pub fn LintView() -> impl IntoView {
                         Some(ex) => view! {
                             <ExchangePicker index=exchange_index />
                             <VerdictPanel exchange=ex.clone() />
-                            <FindingsList findings=ex.findings.clone() selected=finding_index jump=jump />
+                            <FindingsList
+                                findings=ex.findings.clone()
+                                selected=finding_index
+                                jump=jump
+                                lines=state.held.get().then(|| state.analysis.get())
+                            />
                             <Corrected exchange=ex />
                         }
                         .into_any(),
@@ -196,6 +209,31 @@ pub fn LintView() -> impl IntoView {
                 </div>
             </div>
         </section>
+    }
+}
+
+/// In place of the editor, for a loaded capture too large for it: what it is,
+/// why it is not shown, and the ways back to an editor.
+#[component]
+fn HeldNote() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.held.get().then(|| {
+            let size = human_size(state.editor.with(|t| t.len()));
+            view! {
+                <div class="held-note">
+                    <p>
+                        {format!("This capture ({size}) is linted in full but not put in the editor: ")}
+                        "a text box this large takes the browser seconds to lay out, and again after every key. "
+                        "Each finding shows its line instead."
+                    </p>
+                    <div class="actions">
+                        <button type="button" on:click=move |_| state.held.set(false)>"Show it in the editor"</button>
+                        <button type="button" on:click=move |_| state.load(String::new(), None)>"Clear"</button>
+                    </div>
+                </div>
+            }
+        })
     }
 }
 
@@ -552,6 +590,9 @@ fn FindingsList(
     selected: RwSignal<Option<usize>>,
     /// Selects a finding's place in the editor: (index, line, byte span).
     jump: Callback<Place>,
+    /// The lint whose lines the findings show, when the capture is not in
+    /// the editor.
+    lines: Option<Arc<Analysis>>,
 ) -> impl IntoView {
     let empty = findings.is_empty();
     let items = findings
@@ -584,6 +625,7 @@ fn FindingsList(
                         " "
                         {code_text(&message)}
                     </button>
+                    {lines.as_ref().map(|a| view! { <pre class="line-excerpt">{a.excerpt(line)}</pre> })}
                 }
                 .into_any(),
                 None => view! { <p class="finding-message">{code_text(&message)}</p> }.into_any(),

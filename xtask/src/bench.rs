@@ -5,13 +5,13 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::setup::{self, Needs};
-use crate::{Result, dist, proc, root, target_dir};
+use crate::{Result, dist, proc, root, static_server, target_dir};
 
 /// The app's first load may weigh at most this many times a Leptos counter's (gzip).
 const SIZE_BUDGET_VS_COUNTER: f64 = 3.0;
 
 pub fn run() -> Result {
-    let toolchain = setup::run(Needs::BUILD)?;
+    let toolchain = setup::run(Needs::ALL)?;
 
     println!("\n== lint speed: handshake-core against tungstenite, same bytes, same run");
     proc::run(proc::cmd("cargo").args(["bench", "-p", "handshake-core", "--bench", "lint"]))?;
@@ -48,6 +48,15 @@ pub fn run() -> Result {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         println!("  {name:<44} {:>9} B raw {:>9} B gzip", bytes.len(), gzip(&bytes));
     }
+
+    println!("\n== the page with a 5 MiB HAR (release site, headless Chromium)");
+    let app_port = static_server::spawn(app_dir, "/")?;
+    proc::run(
+        proc::cmd("node")
+            .arg(root().join("e2e").join("bench").join("big-har.mjs"))
+            .env("APP_URL", format!("http://127.0.0.1:{app_port}/"))
+            .env("CHROMIUM", "/usr/bin/chromium"),
+    )?;
 
     if root().join("crates/lab/examples/load.rs").exists() {
         println!("\n== lab server load (loopback, bounded)");

@@ -227,6 +227,7 @@ appTest('a HAR file of several MiB is linted in full and kept out of the editor'
   await note.getByRole('button', { name: 'Show it in the editor' }).click();
   await editor.waitFor({ state: 'visible', ...T });
   assert.equal((await editor.inputValue()).length, har.length);
+  await page.waitForFunction(() => document.activeElement?.id === 'capture', null, T);
   assert.equal(await page.locator('.line-excerpt').count(), 0);
   assert.equal(await note.count(), 0);
 
@@ -236,6 +237,7 @@ appTest('a HAR file of several MiB is linted in full and kept out of the editor'
   await note.getByRole('button', { name: 'Clear' }).click();
   await editor.waitFor({ state: 'visible', ...T });
   assert.equal(await editor.inputValue(), '');
+  await page.waitForFunction(() => document.activeElement?.id === 'capture', null, T);
   await page.locator('.placeholder-panel').waitFor(T);
 }, LINT);
 

@@ -220,6 +220,8 @@ fn HeldNote() -> impl IntoView {
     move || {
         state.held.get().then(|| {
             let size = human_size(state.editor.with(|t| t.len()));
+            // Either way the note goes: keyboard focus moves on to the editor.
+            let to_editor = || request_animation_frame(|| dom::focus_id("capture"));
             view! {
                 <div class="held-note">
                     <p>
@@ -228,8 +230,24 @@ fn HeldNote() -> impl IntoView {
                         "Each finding shows its line instead."
                     </p>
                     <div class="actions">
-                        <button type="button" on:click=move |_| state.held.set(false)>"Show it in the editor"</button>
-                        <button type="button" on:click=move |_| state.load(String::new(), None)>"Clear"</button>
+                        <button
+                            type="button"
+                            on:click=move |_| {
+                                state.held.set(false);
+                                to_editor();
+                            }
+                        >
+                            "Show it in the editor"
+                        </button>
+                        <button
+                            type="button"
+                            on:click=move |_| {
+                                state.load(String::new(), None);
+                                to_editor();
+                            }
+                        >
+                            "Clear"
+                        </button>
                     </div>
                 </div>
             }

@@ -2,7 +2,7 @@
 // same text and is the oracle: the page must show exactly what the core finds.
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
-import { appTest, closeBrowser } from './support/browser.mjs';
+import { APP_URL, appTest, closeBrowser } from './support/browser.mjs';
 import { bigHar, coreLint, coreRuleIds, exampleOptions, paste, shownRuleIds, wire } from './support/app.mjs';
 
 after(closeBrowser);
@@ -239,6 +239,31 @@ appTest('a HAR file of several MiB is linted in full and kept out of the editor'
   assert.equal(await editor.inputValue(), '');
   await page.waitForFunction(() => document.activeElement?.id === 'capture', null, T);
   await page.locator('.placeholder-panel').waitFor(T);
+}, LINT);
+
+appTest('a paste too large for the editor is held before the text box lays it out', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(APP_URL).origin });
+  const har = bigHar(2);
+  const editor = page.getByLabel('Captured handshake');
+  // A real paste (Ctrl+V) of the whole capture into the empty editor.
+  await page.evaluate((text) => navigator.clipboard.writeText(text), har);
+  await editor.focus();
+  await page.keyboard.press('ControlOrMeta+V');
+  await page.locator('.held-note').waitFor({ timeout: 30000 });
+  assert.equal(await editor.inputValue(), '');
+  await page.locator('.status-line .format', { hasText: 'HAR file' }).waitFor({ timeout: 30000 });
+  assert.deepEqual(await shownRuleIds(page), coreRuleIds(har));
+  assert.match(await page.locator('.status-line').textContent(), /Pasted text \(2\.\d MiB\)/);
+
+  // Pasted into the middle of other text, it goes where the caret is, as usual.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await editor.waitFor({ state: 'visible', ...T });
+  await editor.fill('GET / HTTP/1.1');
+  await editor.press('End');
+  await page.keyboard.press('ControlOrMeta+V');
+  await page.waitForFunction(() => document.getElementById('capture').value.length > 2 * 1024 * 1024, null, { timeout: 30000 });
+  assert.ok((await editor.inputValue()).startsWith('GET / HTTP/1.1{'));
+  assert.equal(await page.locator('.held-note').count(), 0);
 }, LINT);
 
 appTest('a capture just over the editor limit is held; one just under goes in the editor', async ({ page }) => {

@@ -16,7 +16,7 @@ use crate::analysis::{self, Analysis, Exchange, Outcome, editor_range, human_siz
 use crate::components::{CopyButton, code_text};
 use crate::dom;
 use crate::route::MAX_FRAGMENT;
-use crate::state::{AppState, BIG_CAPTURE};
+use crate::state::{AppState, BIG_CAPTURE, EDITOR_MAX};
 
 /// A finding's place: its index in the list, its line and its byte span.
 type Place = (usize, usize, Option<handshake::head::Span>);
@@ -111,6 +111,23 @@ pub fn LintView() -> impl IntoView {
         })
     });
 
+    // A paste that becomes the whole capture and is too large for the editor
+    // is held (`EDITOR_MAX`) before the browser lays it out in the text box.
+    let on_paste = move |ev: web_sys::ClipboardEvent| {
+        let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text").ok()) else { return };
+        let Some(el) = editor.get_untracked() else { return };
+        let replaces_all = el.text_length() == 0
+            || (el.selection_start() == Ok(Some(0)) && el.selection_end() == Ok(Some(el.text_length())));
+        if text.len() > EDITOR_MAX && replaces_all {
+            ev.prevent_default();
+            if let Some(handle) = timer.get_value() {
+                handle.clear();
+            }
+            let source = format!("Pasted text ({})", human_size(text.len()));
+            state.load(analysis::wire_line_ends(text), Some(source));
+        }
+    };
+
     // Choosing a finding selects what it points at in the editor.
     let jump = Callback::new(move |(i, line, span): Place| {
         finding_index.set(Some(i));
@@ -177,6 +194,7 @@ pub fn LintView() -> impl IntoView {
                             aria-describedby="editor-hint"
                             placeholder="GET /chat HTTP/1.1\nHost: example.com\nUpgrade: websocket\n…"
                             on:input=on_input
+                            on:paste=on_paste
                             on:scroll=move |_| {
                                 if let Some(el) = editor.get_untracked() {
                                     scroll_top.set(el.scroll_top());

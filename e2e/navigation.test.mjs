@@ -158,6 +158,7 @@ appTest('light, dark and auto colour schemes; the choice is kept', async ({ page
 
 for (const [path, what] of [
   ['#/lint?ex=protocol-not-offered', 'lint'],
+  ['#/lint?ex=wrong-accept', 'lint with a long accept value in a finding'],
   ['#/accept?key=AQIDBAUGBwgJCgsMDQ4PEC%3D%3D', 'accept'],
   ['#/learn', 'learn'],
   ['#/live', 'live'],
@@ -172,6 +173,13 @@ for (const [path, what] of [
         .map((e) => e.outerHTML.slice(0, 80)),
     );
     assert.deepEqual(overflowing, []);
+    // And no button's text runs out of it (long keys and accept values wrap).
+    const spilling = await page.evaluate(() =>
+      [...document.querySelectorAll('button')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1)
+        .map((e) => e.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(spilling, []);
   }, { path, viewport: { width: 360, height: 740 }, allowConsoleErrors: [LIVE_PROBE] });
 }
 

@@ -256,6 +256,7 @@ pub fn format_name(format: Format) -> &'static str {
     match format {
         Format::Raw => "raw HTTP/1.1",
         Format::Curl => "curl -v output",
+        Format::CurlCommand => "a curl command",
         Format::Har => "HAR file",
         Format::Devtools => "headers copied from DevTools",
         Format::H2 => "HTTP/2 or HTTP/3 pseudo-headers",

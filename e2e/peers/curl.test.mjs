@@ -1,6 +1,7 @@
 // Real curl output, not hand-written: curl 7.x/8.x sends an upgrade request to the
 // lab, and what it prints with `-v` and `--trace-ascii` is linted by the CLI as a
-// curl capture, with the lab's misbehaviour found.
+// curl capture, with the lab's misbehaviour found. A curl command line, run by bash,
+// is held to what curl really sent.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
@@ -79,4 +80,48 @@ test('curl -v against /reject/426: the refusal is explained', () => {
   assert.equal(exchange.response.status, 426);
   assert.ok(rules(report).includes('res.status'), `findings: ${rules(report)}`);
   assert.equal(exchange.verdict.browser_accepts, false);
+});
+
+test('a curl command as DevTools copies it: bash runs it, and the linter reads the request curl sent', () => {
+  // "Copy as cURL (bash)" style: single quotes, $'…' with escapes, double
+  // quotes, line continuations, a flag with no value.
+  const command = [
+    `curl '${lab.httpUrl}/echo?room=1' \\`,
+    `  -H 'Upgrade: websocket' \\`,
+    `  -H 'Origin: ${lab.httpUrl}' \\`,
+    `  -H 'Connection: Upgrade' \\`,
+    `  -H 'Sec-WebSocket-Key: ${KEY}' \\`,
+    `  -H 'Sec-WebSocket-Version: 13' \\`,
+    `  -H $'X-Note: caf\\u00e9 \\'quoted\\'' \\`,
+    `  -H "X-Shell: \\"double\\" \\$HOME" \\`,
+    `  --compressed`,
+  ].join('\n');
+  const fromCommand = lintWithCli(command);
+  assert.equal(fromCommand.format, 'curl-command');
+
+  // What curl really sent: the same text run by bash, with curl printing its request.
+  const run = spawnSync('bash', ['-c', `${command} --http1.1 --max-time 1 --silent --output /dev/null --verbose`], {
+    timeout: 10_000,
+  });
+  assert.ok([0, 28].includes(run.status), `curl exited ${run.status}: ${run.stderr}`);
+  const sent = lintWithCli(run.stderr);
+  assert.equal(sent.format, 'curl');
+
+  const request = (report) => report.exchanges[0].request;
+  // curl adds User-Agent and Accept (and Accept-Encoding for --compressed) itself.
+  const own = ['user-agent', 'accept', 'accept-encoding'];
+  const fields = (report) =>
+    request(report)
+      .headers.filter((h) => !own.includes(h.name.toLowerCase()))
+      .map((h) => `${h.name.toLowerCase()}: ${h.value}`)
+      .sort();
+  assert.equal(request(fromCommand).method, request(sent).method);
+  assert.equal(request(fromCommand).target, request(sent).target);
+  assert.equal(request(fromCommand).target, '/echo?room=1');
+  assert.deepEqual(fields(fromCommand), fields(sent));
+  assert.ok(fields(fromCommand).includes(`x-note: café 'quoted'`), fields(fromCommand).join('\n'));
+  assert.ok(fields(fromCommand).includes('x-shell: "double" $HOME'), fields(fromCommand).join('\n'));
+  const requestRules = (report) => rules(report).filter((id) => id.startsWith('req.')).sort();
+  assert.deepEqual(requestRules(fromCommand), requestRules(sent));
+  assert.equal(fromCommand.exchanges[0].verdict.server_accepts, sent.exchanges[0].verdict.server_accepts);
 });

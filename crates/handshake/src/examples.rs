@@ -266,6 +266,23 @@ Upgrade: websocket\n",
         expect: &[],
     },
     Example {
+        id: "copy-as-curl",
+        title: "A curl command (Copy as cURL)",
+        description: "DevTools' \"Copy as cURL\" on a WebSocket request: the linter reads the request the command sends, Host taken from the URL as curl adds it.",
+        text: "curl 'wss://example.com/chat' \\\n  \
+-H 'Upgrade: websocket' \\\n  \
+-H 'Origin: https://example.com' \\\n  \
+-H 'Cache-Control: no-cache' \\\n  \
+-H 'Accept-Language: en-GB,en;q=0.9' \\\n  \
+-H 'Pragma: no-cache' \\\n  \
+-H 'Connection: Upgrade' \\\n  \
+-H 'Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==' \\\n  \
+-H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' \\\n  \
+-H 'Sec-WebSocket-Version: 13' \\\n  \
+-H 'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits'\n",
+        expect: &[],
+    },
+    Example {
         id: "h2-extended-connect",
         title: "HTTP/2 extended CONNECT",
         description: "RFC 8441: over HTTP/2 the handshake is a CONNECT with :protocol websocket, and success is 200, not 101. No key, no accept.",
@@ -321,6 +338,7 @@ mod tests {
         assert_eq!(format("curl-verbose"), "curl");
         assert_eq!(format("har"), "har");
         assert_eq!(format("devtools-copy"), "devtools");
+        assert_eq!(format("copy-as-curl"), "curl-command");
         assert_eq!(format("h2-extended-connect"), "h2");
         for (i, ex) in EXAMPLES.iter().enumerate() {
             assert!(EXAMPLES[..i].iter().all(|e| e.id != ex.id));

@@ -52,7 +52,7 @@ impl fmt::Display for InputError {
             }
             InputError::Unrecognised => write!(
                 f,
-                "nothing recognisable: expected an HTTP request or response, curl -v output, a HAR file, DevTools headers or HTTP/2 pseudo-headers"
+                "nothing recognisable: expected an HTTP request or response, curl -v output, a curl command, a HAR file, DevTools headers or HTTP/2 pseudo-headers"
             ),
             InputError::Har { message, line } => write!(f, "malformed HAR (line {line}): {message}"),
         }

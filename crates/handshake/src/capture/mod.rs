@@ -3,6 +3,7 @@
 //! value keeps its byte span and line in the input.
 
 pub mod curl;
+pub mod curl_command;
 pub mod devtools;
 pub mod h2;
 pub mod har;
@@ -17,6 +18,8 @@ pub enum Format {
     Raw,
     /// `curl -v` or `curl --trace-ascii` output.
     Curl,
+    /// A `curl` command line (DevTools' "Copy as cURL"): the request it sends.
+    CurlCommand,
     /// HAR 1.2 JSON from Chromium or Firefox DevTools.
     Har,
     /// Headers copied from DevTools, with or without the start line.
@@ -30,6 +33,7 @@ impl Format {
         match self {
             Format::Raw => "raw",
             Format::Curl => "curl",
+            Format::CurlCommand => "curl-command",
             Format::Har => "har",
             Format::Devtools => "devtools",
             Format::H2 => "h2",
@@ -86,6 +90,11 @@ pub fn detect(input: &[u8]) -> Option<Format> {
     if input[first] == b'{' {
         return Some(Format::Har);
     }
+    if head::lines(input, 0, 1).find(|l| !l.is_blank()).is_some_and(|l| curl_command::is_command(&l.bytes)) {
+        // `curl -v` output pasted with the command that made it is the output.
+        let output = head::lines(input, 0, 1).take(200).any(|l| curl::is_curl_line(&l.bytes));
+        return Some(if output { Format::Curl } else { Format::CurlCommand });
+    }
     let mut saw_header = false;
     for line in head::lines(input, 0, 1).filter(|l| !l.is_blank()).take(40) {
         let b: &[u8] = &line.bytes;
@@ -113,6 +122,7 @@ pub fn parse(input: &[u8]) -> Result<Capture<'_>, CaptureError> {
     let (exchanges, skipped) = match format {
         Format::Raw => (raw::parse(input), 0),
         Format::Curl => (curl::parse(input), 0),
+        Format::CurlCommand => (curl_command::parse(input), 0),
         Format::Har => har::parse(input)?,
         Format::Devtools => (devtools::parse(input), 0),
         Format::H2 => (h2::parse(input), 0),

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after } from 'node:test';
 import { APP_URL, LAB_URL, appTest, closeBrowser, waitForApp } from './support/browser.mjs';
-import { cli, watchSockets } from './support/app.mjs';
+import { cli, coreRuleIds, shownRuleIds, watchSockets } from './support/app.mjs';
 
 after(closeBrowser);
 
@@ -155,6 +155,13 @@ appTest("the simulation's curl command, run for real against the lab, gets the r
   assert.ok([0, 28].includes(run.status), `curl exited ${run.status}: ${run.stderr}`);
   const head = run.stdout.toString('latin1').split('\r\n\r\n')[0];
   assert.equal(`${head.replaceAll('\r\n', '\n')}\n`, expected);
+
+  // The same command opens in the linter, read as the request it sends.
+  await section.getByRole('link', { name: 'Lint the request this command sends' }).click();
+  await page.locator('.status-line .format', { hasText: 'a curl command' }).waitFor(T);
+  assert.equal(await page.getByLabel('Captured handshake').inputValue(), curl);
+  assert.deepEqual(await shownRuleIds(page), coreRuleIds(curl));
+  assert.match(await page.getByRole('region', { name: 'Verdict' }).textContent(), /101 Switching Protocols/);
 }, LEARN);
 
 appTest('keyboard only: step through the exchange and follow a rule link', async ({ page }) => {

@@ -131,4 +131,19 @@ mod tests {
         assert!(c.ends_with("'http://x/it'\\''s'"));
         assert!(expected_response("dGhlIHNhbXBsZSBub25jZQ==").contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
     }
+
+    #[test]
+    fn the_core_reads_the_curl_command_as_the_request_it_sends() {
+        let t = parse_target("wss://example.com:8443/chat?room=it's").unwrap();
+        let command = curl(&t, "dGhlIHNhbXBsZSBub25jZQ==");
+        let lint = handshake::lint(command.as_bytes()).unwrap();
+        assert_eq!(lint.format, handshake::Format::CurlCommand);
+        let report = &lint.exchanges[0];
+        let request = report.request.as_ref().unwrap();
+        assert_eq!(request.target(), Some("/chat?room=it's"));
+        assert_eq!(request.header("host"), Some("example.com:8443"));
+        // It sends no Origin (a warning), and nothing is wrong with it.
+        assert!(!lint.has_errors(), "{:?}", report.findings);
+        assert_eq!(report.verdict.server_accepts, Some(true));
+    }
 }

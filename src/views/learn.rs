@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use crate::components::{CopyButton, code_text};
 use crate::dom;
+use crate::route;
 use crate::simulate;
 use crate::state::{AppState, RFC_KEY};
 use handshake::reason_phrase;
@@ -633,6 +634,11 @@ fn Simulate() -> impl IntoView {
                     curl,
                     "Any curl: the headers make the upgrade by hand. curl prints the response head, then waits on the open connection (stop it with Ctrl+C); it does not speak WebSocket frames.",
                 )}
+                <p>
+                    <a href=move || route::lint_share(&curl.get()).href().to_string()>
+                        "Lint the request this command sends"
+                    </a>
+                </p>
                 {block(
                     "websocat",
                     "the websocat command",

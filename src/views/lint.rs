@@ -153,7 +153,9 @@ pub fn LintView() -> impl IntoView {
             <p class="lede">
                 "Paste a WebSocket opening handshake as raw HTTP, "
                 <code>"curl -v"</code>
-                " output, a HAR file, headers copied from DevTools or HTTP/2 pseudo-headers. "
+                " output, a "
+                <code>"curl"</code>
+                " command, a HAR file, headers copied from DevTools or HTTP/2 pseudo-headers. "
                 "It is checked as you type, here in the page: nothing is sent anywhere."
             </p>
             <div class="lint-grid">

@@ -134,6 +134,10 @@ fn unrecognisable_or_empty_input_exits_2() {
     let o = run(&["lint"], b"hello there, nothing here");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("nothing recognisable"), "{}", stderr(&o));
+    // DevTools' "Copy as cURL (cmd)": said so, rather than read wrongly.
+    let o = run(&["lint"], b"curl ^\"https://example.com/chat^\" ^\n  -H ^\"Upgrade: websocket^\"\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("quoted for Windows cmd"), "{}", stderr(&o));
     let o = run(&["lint"], b"  \n ");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("empty"), "{}", stderr(&o));

@@ -41,6 +41,8 @@ pub enum InputError {
     Unrecognised,
     /// JSON that is not a readable HAR file.
     Har { message: String, line: usize },
+    /// A curl command quoted for Windows cmd, which is not read.
+    CurlForCmd,
 }
 
 impl fmt::Display for InputError {
@@ -55,6 +57,10 @@ impl fmt::Display for InputError {
                 "nothing recognisable: expected an HTTP request or response, curl -v output, a curl command, a HAR file, DevTools headers or HTTP/2 pseudo-headers"
             ),
             InputError::Har { message, line } => write!(f, "malformed HAR (line {line}): {message}"),
+            InputError::CurlForCmd => write!(
+                f,
+                "this curl command is quoted for Windows cmd (^ escapes), which is not read: copy it as cURL (bash) instead"
+            ),
         }
     }
 }
@@ -93,6 +99,7 @@ pub fn lint(input: &[u8]) -> Result<Lint<'_>, InputError> {
     let capture = capture::parse(input).map_err(|e| match e {
         capture::CaptureError::Unrecognised => InputError::Unrecognised,
         capture::CaptureError::Har { message, line } => InputError::Har { message, line },
+        capture::CaptureError::CurlForCmd => InputError::CurlForCmd,
     })?;
     let format = capture.format;
     Ok(Lint {

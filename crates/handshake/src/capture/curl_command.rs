@@ -98,6 +98,12 @@ pub fn is_command(b: &[u8]) -> bool {
     b.strip_prefix(b"curl").is_some_and(|rest| rest.first().is_some_and(|&c| c == b' ' || c == b'\t'))
 }
 
+/// Whether the command is quoted for Windows cmd, as DevTools' "Copy as cURL
+/// (cmd)" writes it: `^"…^"` around words, `^` at line ends.
+pub fn is_for_cmd(input: &[u8]) -> bool {
+    input.windows(2).any(|w| w == b"^\"") || input.windows(2).any(|w| w == b"^\n" || w == b"^\r")
+}
+
 /// One exchange per command that starts a line.
 pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
     commands(input)
@@ -458,6 +464,12 @@ mod tests {
         let mut ex = parse(input);
         assert_eq!(ex.len(), 1);
         *ex.remove(0).request.unwrap()
+    }
+
+    #[test]
+    fn cmd_quoting_is_told_apart() {
+        assert!(is_for_cmd(b"curl ^\"https://example.com/chat^\" ^\n  -H ^\"Upgrade: websocket^\""));
+        assert!(!is_for_cmd(DEVTOOLS.as_bytes()));
     }
 
     #[test]

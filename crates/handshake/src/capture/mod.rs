@@ -67,6 +67,8 @@ pub enum CaptureError {
     Unrecognised,
     /// JSON that is not a readable HAR file: what and where.
     Har { message: String, line: usize },
+    /// A curl command quoted for Windows cmd (`^` escapes), which is not read.
+    CurlForCmd,
 }
 
 /// Group heads into exchanges: a request opens one, a response completes the
@@ -119,6 +121,9 @@ pub fn detect(input: &[u8]) -> Option<Format> {
 /// Detect the format and parse the capture.
 pub fn parse(input: &[u8]) -> Result<Capture<'_>, CaptureError> {
     let format = detect(input).ok_or(CaptureError::Unrecognised)?;
+    if format == Format::CurlCommand && curl_command::is_for_cmd(input) {
+        return Err(CaptureError::CurlForCmd);
+    }
     let (exchanges, skipped) = match format {
         Format::Raw => (raw::parse(input), 0),
         Format::Curl => (curl::parse(input), 0),

@@ -67,7 +67,7 @@ const DATA: &[&str] =
 struct Word<'a> {
     field: Field<'a>,
     /// The word is one unquoted or quoted run of the input, so byte `i` of its
-    /// text is byte `span.0 + i + quote` of the input (`quote` is 1 when quoted).
+    /// text is byte `span.0 + shift + i` of the input (`shift` is 1 past a quote).
     exact: Option<usize>,
 }
 
@@ -153,9 +153,9 @@ fn commands(input: &[u8]) -> Vec<Vec<Word<'_>>> {
 fn word(input: &[u8], start: usize, line: usize) -> (Word<'_>, usize, usize) {
     let mut text = Vec::new();
     let (mut at, mut lines) = (start, 0);
-    // Quoted or unquoted runs so far, and the bytes of the only one if it is
+    // The input bytes the text is, while the word is one run (quoted or not)
     // copied as it stands.
-    let (mut runs, mut verbatim): (usize, Option<(usize, usize, usize)>) = (0, None);
+    let mut verbatim: Option<(usize, usize)> = None;
     while at < input.len() && !matches!(input[at], b' ' | b'\t' | b'\r' | b'\n') {
         let run_start = at;
         let before = text.len();
@@ -207,19 +207,17 @@ fn word(input: &[u8], start: usize, line: usize) -> (Word<'_>, usize, usize) {
                 text.extend_from_slice(&input[run_start..at]);
             }
         }
-        runs += 1;
-        let quote = usize::from(matches!(input[run_start], b'\'' | b'"'));
-        verbatim = (!escaped).then_some((run_start + quote, run_start + quote + text.len() - before, quote));
+        let from = run_start + usize::from(matches!(input[run_start], b'\'' | b'"'));
+        verbatim = (run_start == start && !escaped).then_some((from, from + text.len() - before));
     }
     let span = (start, at);
-    let field = match verbatim.filter(|_| runs == 1) {
-        Some((from, to, _)) => Field::from_bytes(&input[from..to], start, line),
+    let field = match verbatim {
+        Some((from, to)) => Field::from_bytes(&input[from..to], start, line),
         None => Field { text: Cow::Owned(String::from_utf8_lossy(&text).into_owned()), span, line },
     };
     // Text offsets are input offsets only while the text is the input's own
     // bytes (not decoded lossily from invalid UTF-8).
-    let exact =
-        verbatim.filter(|_| runs == 1 && matches!(field.text, Cow::Borrowed(_))).map(|(_, _, quote)| quote);
+    let exact = verbatim.filter(|_| matches!(field.text, Cow::Borrowed(_))).map(|(from, _)| from - start);
     (Word { field: Field { span, ..field }, exact }, at, lines)
 }
 

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::accept;
-use crate::head::{Head, MAX_HEADERS, is_token};
+use crate::head::{self, Head, MAX_HEADERS, is_token};
 use crate::headers::{self, Extension};
 use crate::report::ExchangeReport;
 use crate::rules::{deflate, request};
@@ -142,17 +142,9 @@ fn keep_other_fields(out: &mut String, head: Option<&Head<'_>>, h2: bool, eol: &
 /// `scheme://authority/path?query` split into scheme, authority and
 /// origin-form target.
 fn split_absolute(target: &str) -> Option<(&str, &str, String)> {
-    let (scheme, rest) = target.split_once("://")?;
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(end);
-    let path = if path.starts_with('?') {
-        format!("/{path}")
-    } else if path.is_empty() {
-        "/".to_string()
-    } else {
-        path.to_string()
-    };
-    Some((scheme, authority, path))
+    let uri = head::split_uri(target);
+    let path = head::origin_form(&target[uri.path_and_query]).into_owned();
+    Some((&target[uri.scheme?], &target[uri.authority], path))
 }
 
 fn plan(report: &ExchangeReport<'_>) -> Plan {

@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 
 use super::Exchange;
-use crate::head::{Field, Head, Kind, Span};
+use crate::head::{self, Field, Head, Kind, Span};
 
 /// Options whose value is the next word, and the field they set (if any).
 const WITH_VALUE: &[(&str, Option<&str>)] = &[
@@ -345,11 +345,10 @@ fn header<'a>(word: &Word<'a>, at: usize) -> Option<(Field<'a>, Field<'a>, Span)
 /// the target (path and query, `/` when empty; no fragment) of a URL word.
 fn split_url<'a>(url: &Word<'a>) -> (Field<'a>, Field<'a>) {
     let text = url.text();
-    let (scheme, after) = match text.find("://") {
-        Some(i) => (&text[..i], i + 3),
-        None => ("http", 0), // curl's default scheme
-    };
-    let end = text[after..].find(['/', '?', '#']).map_or(text.len(), |i| after + i);
+    let uri = head::split_uri(text);
+    // curl's default scheme is http.
+    let scheme = uri.scheme.map_or("http", |s| &text[s]);
+    let (after, end) = (uri.authority.start, uri.authority.end);
     let host_start = text[after..end].rfind('@').map_or(after, |i| after + i + 1);
     let default_port = match scheme.to_ascii_lowercase().as_str() {
         "http" | "ws" => ":80",
@@ -362,15 +361,11 @@ fn split_url<'a>(url: &Word<'a>) -> (Field<'a>, Field<'a>) {
         end
     };
     let authority = url.part(host_start, host_end);
-    let target_end = text[end..].find('#').map_or(text.len(), |i| end + i);
-    let target = if text[end..target_end].starts_with('/') {
-        url.part(end, target_end)
-    } else {
-        // `?q` with no path, or nothing: curl sends `/` before it.
-        let mut target = url.part(end, target_end);
-        target.text = Cow::Owned(format!("/{}", target.text));
-        target
-    };
+    let mut target = url.part(uri.path_and_query.start, uri.path_and_query.end);
+    // `?q` with no path, or nothing: curl sends `/` before it.
+    if let Cow::Owned(path) = head::origin_form(&target.text) {
+        target.text = Cow::Owned(path);
+    }
     (authority, target)
 }
 

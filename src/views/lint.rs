@@ -78,17 +78,17 @@ pub fn LintView() -> impl IntoView {
         });
         finding_index.set(None);
     });
-    on_cleanup(move || {
+    // The lint of typed text still waiting for a pause, dropped.
+    let cancel_typed_lint = move || {
         if let Some(handle) = timer.get_value() {
             handle.clear();
         }
-    });
+    };
+    on_cleanup(cancel_typed_lint);
 
     // Lint as the reader types, once they pause; longer pauses for big text.
     let on_input = move |_| {
-        if let Some(handle) = timer.get_value() {
-            handle.clear();
-        }
+        cancel_typed_lint();
         let big = state.editor.with_untracked(|t| t.len() >= BIG_CAPTURE);
         let delay = Duration::from_millis(if big { 400 } else { 150 });
         let handle = set_timeout_with_handle(
@@ -120,9 +120,7 @@ pub fn LintView() -> impl IntoView {
             || (el.selection_start() == Ok(Some(0)) && el.selection_end() == Ok(Some(el.text_length())));
         if text.len() > EDITOR_MAX && replaces_all {
             ev.prevent_default();
-            if let Some(handle) = timer.get_value() {
-                handle.clear();
-            }
+            cancel_typed_lint();
             let source = format!("Pasted text ({})", human_size(text.len()));
             state.load(analysis::wire_line_ends(text), Some(source));
         }

@@ -92,14 +92,14 @@ pub fn detect(input: &[u8]) -> Option<Format> {
     if input[first] == b'{' {
         return Some(Format::Har);
     }
-    if head::lines(input, 0, 1).find(|l| !l.is_blank()).is_some_and(|l| curl_command::is_command(&l.bytes)) {
-        // `curl -v` output pasted with the command that made it is the output.
-        let output = head::lines(input, 0, 1).take(200).any(|l| curl::is_curl_line(&l.bytes));
-        return Some(if output { Format::Curl } else { Format::CurlCommand });
-    }
     let mut saw_header = false;
-    for line in head::lines(input, 0, 1).filter(|l| !l.is_blank()).take(40) {
+    for (i, line) in head::lines(input, 0, 1).filter(|l| !l.is_blank()).take(40).enumerate() {
         let b: &[u8] = &line.bytes;
+        if i == 0 && curl_command::is_command(b) {
+            // `curl -v` output pasted with the command that made it is the output.
+            let output = head::lines(input, 0, 1).take(200).any(|l| curl::is_curl_line(&l.bytes));
+            return Some(if output { Format::Curl } else { Format::CurlCommand });
+        }
         if curl::is_curl_line(b) {
             return Some(Format::Curl);
         }

@@ -101,7 +101,7 @@ pub fn is_command(b: &[u8]) -> bool {
 /// Whether the command is quoted for Windows cmd, as DevTools' "Copy as cURL
 /// (cmd)" writes it: `^"…^"` around words, `^` at line ends.
 pub fn is_for_cmd(input: &[u8]) -> bool {
-    input.windows(2).any(|w| w == b"^\"") || input.windows(2).any(|w| w == b"^\n" || w == b"^\r")
+    input.windows(2).any(|w| w[0] == b'^' && matches!(w[1], b'"' | b'\n' | b'\r'))
 }
 
 /// One exchange per command that starts a line.

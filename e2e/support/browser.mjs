@@ -1,5 +1,6 @@
-// Headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core, and the
-// page harness every browser test uses: it fails a test on any page or console error.
+// Headless Chromium driven by playwright-core (the browser `CHROMIUM` names, as
+// `cargo xtask` passes it on, else Debian's /usr/bin/chromium), and the page harness
+// every browser test uses: it fails a test on any page or console error.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';

@@ -55,7 +55,7 @@ pub fn run() -> Result {
         proc::cmd("node")
             .arg(root().join("e2e").join("bench").join("big-har.mjs"))
             .env("APP_URL", format!("http://127.0.0.1:{app_port}/"))
-            .env("CHROMIUM", "/usr/bin/chromium"),
+            .env("CHROMIUM", setup::chromium_path()),
     )?;
 
     if root().join("crates/lab/examples/load.rs").exists() {

@@ -4,6 +4,8 @@
 //! README work on a fresh machine: `cargo xtask serve` and `cargo xtask test`.
 
 mod bench;
+#[cfg(test)]
+mod ci;
 mod dist;
 mod proc;
 mod serve;

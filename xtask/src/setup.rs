@@ -3,6 +3,7 @@
 //! Idempotent: every step first checks whether its tool is already there, at the
 //! right version, and installs only what is missing.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -249,9 +250,60 @@ fn system_packages(what: &str, present: bool, packages: &[&str]) -> Result {
     apt_install(packages)
 }
 
+/// Debian's Chromium: the browser tests' and the bench's unless `CHROMIUM` names another.
+const DEBIAN_CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The Chromium the browser tests and the bench drive: the one `CHROMIUM` names, else
+/// Debian's.
+pub fn chromium_path() -> PathBuf {
+    given_chromium(std::env::var_os("CHROMIUM")).unwrap_or_else(|| PathBuf::from(DEBIAN_CHROMIUM))
+}
+
+/// `CHROMIUM` made absolute (node runs from the repository root); empty counts as unset.
+fn given_chromium(var: Option<OsString>) -> Option<PathBuf> {
+    let path = PathBuf::from(var.filter(|v| !v.is_empty())?);
+    Some(std::path::absolute(&path).unwrap_or(path))
+}
+
+/// Where the tests' browser comes from.
+#[derive(Debug, PartialEq)]
+enum Browser {
+    /// `CHROMIUM` names a browser that answers `--version`: used as it is, nothing installed.
+    Given { path: PathBuf, version: String },
+    /// `CHROMIUM` names something that does not run.
+    Broken(PathBuf),
+    /// No `CHROMIUM`: Debian's chromium and chromium-driver, installed unless present.
+    Debian,
+}
+
+fn browser(var: Option<OsString>) -> Browser {
+    let Some(path) = given_chromium(var) else { return Browser::Debian };
+    match version_of(&path.to_string_lossy()) {
+        Some(version) if !version.is_empty() => Browser::Given { path, version },
+        _ => Browser::Broken(path),
+    }
+}
+
 fn chromium() -> Result {
-    let present = Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists();
-    system_packages("Chromium and chromedriver", present, &["chromium", "chromium-driver"])
+    match browser(std::env::var_os("CHROMIUM")) {
+        Browser::Given { path, version } => {
+            step(
+                &format!("Chromium from CHROMIUM={} ({version})", path.display()),
+                "present, nothing installed",
+            );
+            Ok(())
+        }
+        // Stop rather than install Debian's: the tests would still launch this path.
+        Browser::Broken(path) => Err(format!(
+            "CHROMIUM={0} does not run (`{0} --version` failed): point it at a Chromium or Chrome \
+             executable, or unset it to use Debian's chromium",
+            path.display()
+        )),
+        Browser::Debian => {
+            let present = Path::new(DEBIAN_CHROMIUM).exists() && Path::new("/usr/bin/chromedriver").exists();
+            system_packages("Chromium and chromedriver", present, &["chromium", "chromium-driver"])
+        }
+    }
 }
 
 /// valgrind counts the bench's instructions (`cargo xtask bench`).
@@ -328,4 +380,50 @@ pub fn cargo_fuzz() -> Result {
     }
     step("cargo-fuzz", "installing");
     proc::run(proc::cmd("cargo").args(["install", "cargo-fuzz", "--locked"]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_chromium_variable_means_debian_chromium() {
+        assert_eq!(browser(None), Browser::Debian);
+        assert_eq!(browser(Some(OsString::new())), Browser::Debian);
+    }
+
+    #[test]
+    fn a_relative_chromium_is_taken_from_the_current_directory() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(given_chromium(Some("bin/chrome".into())), Some(cwd.join("bin/chrome")));
+    }
+
+    /// Real executables, run for real: one that answers `--version`, one that fails,
+    /// one that may not be run, and a path with nothing there.
+    #[cfg(unix)]
+    #[test]
+    fn chromium_variable_is_used_only_when_it_runs() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("xtask-chromium-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let script = |name: &str, body: &str, mode: u32| {
+            let path = dir.join(name);
+            std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            path
+        };
+        let good = script("chromium", "echo 'Chromium 156.0.7000.1 built on Debian'", 0o755);
+        let failing = script("failing", "exit 1", 0o755);
+        let not_executable = script("not-executable", "echo 'Chromium 156'", 0o644);
+        let missing = dir.join("missing");
+
+        assert_eq!(
+            browser(Some(good.clone().into())),
+            Browser::Given { path: good, version: "Chromium 156.0.7000.1 built on Debian".into() }
+        );
+        for path in [failing, not_executable, missing] {
+            assert_eq!(browser(Some(path.clone().into())), Browser::Broken(path));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -111,7 +111,7 @@ fn browser_tests(toolchain: crate::wasm::Toolchain, counts: &mut Counts, paths: 
         .env("HANDSHAKE_BIN", bin.join("handshake"))
         .env("PEER_PYTHON", setup::venv_python())
         .env("SCREENSHOT_DIR", root().join("docs"))
-        .env("CHROMIUM", "/usr/bin/chromium");
+        .env("CHROMIUM", setup::chromium_path());
     let browser_ok = proc::run_tee(&mut node, |l| counts.node_line(l))?;
     if !browser_ok {
         return Err("browser and peer tests failed".into());

@@ -182,3 +182,37 @@ test("audit cards of websockets, ws and gorilla: what the README's table says, m
   }
   assert.equal(readme.slice(start, end + END.length), measured, 'the README table differs from what the servers did (UPDATE_AUDIT_CARDS=1 rewrites it)');
 });
+
+test("the probe sends Chromium's fields in Chromium's order (seen by the lab from both)", async () => {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${lab.httpUrl}/`);
+    await page.evaluate(
+      (url) =>
+        new Promise((resolve, reject) => {
+          const ws = new WebSocket(url, ['chat', 'superchat']);
+          ws.onopen = () => ws.close(1000);
+          ws.onclose = resolve;
+          ws.onerror = () => reject(new Error(`WebSocket to ${url} failed`));
+        }),
+      `${lab.url}/subprotocol?id=order-chromium`,
+    );
+  } finally {
+    await browser.close();
+  }
+  const r = cli(['probe', `${lab.url}/subprotocol?id=order-probe`, '--protocol', 'chat', '--protocol', 'superchat']);
+  assert.equal(r.status, 0, r.err);
+  const names = async (id) => {
+    const record = await (await fetch(`${lab.httpUrl}/last?id=${id}`)).json();
+    return record.request.split('\r\n').slice(1).filter(Boolean).map((line) => line.split(':')[0]);
+  };
+  const chromium = await names('order-chromium');
+  assert.ok(chromium.includes('Accept-Encoding'), `${chromium}`);
+  // The probe leaves out Accept-Encoding alone, so a refusal's body stays text.
+  assert.deepEqual(await names('order-probe'), chromium.filter((n) => n !== 'Accept-Encoding'));
+});

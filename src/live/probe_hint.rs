@@ -25,8 +25,8 @@ pub fn command(url: &str, origin: &str, protocols: &[String]) -> String {
 /// A word as the shell reads it: bare when it is plain, otherwise in single
 /// quotes (a quote inside becomes `'\''`).
 fn quote(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:@%+,=".contains(&b));
+    let plain =
+        !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:@%+,=".contains(&b));
     if plain { word.to_string() } else { format!("'{}'", word.replace('\'', "'\\''")) }
 }
 
@@ -53,7 +53,11 @@ mod tests {
             "handshake probe ws://127.0.0.1:9/ --origin http://127.0.0.1:8080"
         );
         assert_eq!(
-            command("wss://example.com/chat?room=1&x=2", "https://app.example", &["chat".into(), "v2.json".into()]),
+            command(
+                "wss://example.com/chat?room=1&x=2",
+                "https://app.example",
+                &["chat".into(), "v2.json".into()]
+            ),
             "handshake probe 'wss://example.com/chat?room=1&x=2' --origin https://app.example --protocol chat --protocol v2.json"
         );
         // A file:// page sends `Origin: null`, and so does the probe.

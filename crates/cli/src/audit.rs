@@ -10,7 +10,7 @@ use std::time::Duration;
 use handshake::report::Severity;
 use handshake::rules::{self, CATALOGUE, Rule};
 
-use crate::net::{self, WsUrl};
+use crate::net::WsUrl;
 use crate::probe::{self, Options};
 use crate::{OutputFormat, Style, use_colour};
 
@@ -121,9 +121,15 @@ impl Expect {
                 statuses(list),
                 extras(list)
             ),
-            Expect::OpenOr400 => "101 (the form may be accepted) or 400; an answer, not a closed connection".into(),
-            Expect::Decline => "101 without permessage-deflate (the offer is declined, RFC 7692 §5), or 400".into(),
-            Expect::Limit => "431 (RFC 6585 §5) or 400 past its limit, or 101 if it reads heads this large".into(),
+            Expect::OpenOr400 => {
+                "101 (the form may be accepted) or 400; an answer, not a closed connection".into()
+            }
+            Expect::Decline => {
+                "101 without permessage-deflate (the offer is declined, RFC 7692 §5), or 400".into()
+            }
+            Expect::Limit => {
+                "431 (RFC 6585 §5) or 400 past its limit, or 101 if it reads heads this large".into()
+            }
         }
     }
 }
@@ -154,42 +160,186 @@ const NO_UPGRADE: &[u16] = &[400, 426];
 
 /// The battery, by rule; [`cases`] puts it in the catalogue's order.
 pub static CASES: &[Case] = &[
-    case("start-line", "http.start-line", "a fourth word in the request line", |r| r.version.push_str(" extra"), Expect::Refuse(BAD_REQUEST)),
+    case(
+        "start-line",
+        "http.start-line",
+        "a fourth word in the request line",
+        |r| r.version.push_str(" extra"),
+        Expect::Refuse(BAD_REQUEST),
+    ),
     case("bare-lf", "http.line-ending", "bare LF line ends", |r| r.eol = "\n", Expect::OpenOr400),
-    case("obs-fold", "http.obs-fold", "a folded field", |r| r.lines.push("X-Fold: a\r\n b".into()), Expect::OpenOr400),
-    case("no-colon", "http.header.syntax", "a field line without a colon", |r| r.lines.push("No colon here".into()), Expect::Refuse(BAD_REQUEST)),
-    case("space-before-colon", "http.header.syntax", "a space before the colon", |r| r.lines.push("X-Test : 1".into()), Expect::Refuse(BAD_REQUEST)),
+    case(
+        "obs-fold",
+        "http.obs-fold",
+        "a folded field",
+        |r| r.lines.push("X-Fold: a\r\n b".into()),
+        Expect::OpenOr400,
+    ),
+    case(
+        "no-colon",
+        "http.header.syntax",
+        "a field line without a colon",
+        |r| r.lines.push("No colon here".into()),
+        Expect::Refuse(BAD_REQUEST),
+    ),
+    case(
+        "space-before-colon",
+        "http.header.syntax",
+        "a space before the colon",
+        |r| r.lines.push("X-Test : 1".into()),
+        Expect::Refuse(BAD_REQUEST),
+    ),
     case("too-large", "http.too-large", "a 66 KB head of 260 fields", too_large, Expect::Limit),
     case("post", "req.method", "POST", |r| r.method = "POST".into(), Expect::Refuse(&[400, 405])),
-    case("http-1.0", "req.http-version", "HTTP/1.0", |r| r.version = "HTTP/1.0".into(), Expect::Refuse(&[400, 426, 505])),
-    case("bad-target", "req.target", "a target that is not a path (chat)", |r| r.target = "chat".into(), Expect::Refuse(&[400, 404])),
+    case(
+        "http-1.0",
+        "req.http-version",
+        "HTTP/1.0",
+        |r| r.version = "HTTP/1.0".into(),
+        Expect::Refuse(&[400, 426, 505]),
+    ),
+    case(
+        "bad-target",
+        "req.target",
+        "a target that is not a path (chat)",
+        |r| r.target = "chat".into(),
+        Expect::Refuse(&[400, 404]),
+    ),
     case("no-host", "req.host", "no Host", |r| r.remove("Host"), Expect::Refuse(BAD_REQUEST)),
     case("no-upgrade", "req.upgrade", "no Upgrade", |r| r.remove("Upgrade"), Expect::Refuse(NO_UPGRADE)),
-    case("upgrade-h2c", "req.upgrade", "Upgrade: h2c", |r| r.set("Upgrade", "h2c"), Expect::Refuse(NO_UPGRADE)),
-    case("no-connection", "req.connection", "no Connection", |r| r.remove("Connection"), Expect::Refuse(NO_UPGRADE)),
-    case("connection-keep-alive", "req.connection", "Connection: keep-alive", |r| r.set("Connection", "keep-alive"), Expect::Refuse(NO_UPGRADE)),
-    case("no-key", "req.key.missing", "no Sec-WebSocket-Key", |r| r.remove("Sec-WebSocket-Key"), Expect::Refuse(BAD_REQUEST)),
-    case("two-keys", "req.key.duplicate", "Sec-WebSocket-Key twice", |r| r.repeat("Sec-WebSocket-Key"), Expect::Refuse(BAD_REQUEST)),
-    case("bad-key", "req.key.invalid", "a key of 15 bytes", |r| r.set("Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAA"), Expect::Refuse(BAD_REQUEST)),
-    case("no-version", "req.version.missing", "no Sec-WebSocket-Version", |r| r.remove("Sec-WebSocket-Version"), Expect::Refuse(NO_UPGRADE)),
-    case("two-versions", "req.version.duplicate", "Sec-WebSocket-Version twice", |r| r.repeat("Sec-WebSocket-Version"), Expect::Refuse(BAD_REQUEST)),
-    case("version-8", "req.version.unsupported", "version 8, an IETF draft", |r| r.set("Sec-WebSocket-Version", "8"), Expect::RefuseVersion(NO_UPGRADE)),
-    case("version-12", "req.version.unsupported", "version 12", |r| r.set("Sec-WebSocket-Version", "12"), Expect::RefuseVersion(NO_UPGRADE)),
-    case("protocol-syntax", "req.protocol.syntax", "a subprotocol that is not a token (chat/1)", |r| r.set("Sec-WebSocket-Protocol", "chat/1"), Expect::Refuse(BAD_REQUEST)),
-    case("protocol-twice", "req.protocol.duplicate", "one subprotocol offered twice", |r| r.set("Sec-WebSocket-Protocol", "chat, chat"), Expect::Refuse(BAD_REQUEST)),
-    case("extensions-syntax", "req.extensions.syntax", "a malformed extension list", |r| r.set("Sec-WebSocket-Extensions", "permessage-deflate; ="), Expect::Refuse(BAD_REQUEST)),
-    case("pmd-unknown", "pmd.param.unknown", "permessage-deflate with a parameter RFC 7692 does not define", |r| r.set("Sec-WebSocket-Extensions", "permessage-deflate; x_window=1"), Expect::Decline),
-    case("pmd-twice", "pmd.param.duplicate", "a permessage-deflate parameter twice", |r| r.set("Sec-WebSocket-Extensions", "permessage-deflate; server_no_context_takeover; server_no_context_takeover"), Expect::Decline),
-    case("pmd-value", "pmd.param.value", "server_max_window_bits=7 (below 8)", |r| r.set("Sec-WebSocket-Extensions", "permessage-deflate; server_max_window_bits=7"), Expect::Decline),
+    case(
+        "upgrade-h2c",
+        "req.upgrade",
+        "Upgrade: h2c",
+        |r| r.set("Upgrade", "h2c"),
+        Expect::Refuse(NO_UPGRADE),
+    ),
+    case(
+        "no-connection",
+        "req.connection",
+        "no Connection",
+        |r| r.remove("Connection"),
+        Expect::Refuse(NO_UPGRADE),
+    ),
+    case(
+        "connection-keep-alive",
+        "req.connection",
+        "Connection: keep-alive",
+        |r| r.set("Connection", "keep-alive"),
+        Expect::Refuse(NO_UPGRADE),
+    ),
+    case(
+        "no-key",
+        "req.key.missing",
+        "no Sec-WebSocket-Key",
+        |r| r.remove("Sec-WebSocket-Key"),
+        Expect::Refuse(BAD_REQUEST),
+    ),
+    case(
+        "two-keys",
+        "req.key.duplicate",
+        "Sec-WebSocket-Key twice",
+        |r| r.repeat("Sec-WebSocket-Key"),
+        Expect::Refuse(BAD_REQUEST),
+    ),
+    case(
+        "bad-key",
+        "req.key.invalid",
+        "a key of 15 bytes",
+        |r| r.set("Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAA"),
+        Expect::Refuse(BAD_REQUEST),
+    ),
+    case(
+        "no-version",
+        "req.version.missing",
+        "no Sec-WebSocket-Version",
+        |r| r.remove("Sec-WebSocket-Version"),
+        Expect::Refuse(NO_UPGRADE),
+    ),
+    case(
+        "two-versions",
+        "req.version.duplicate",
+        "Sec-WebSocket-Version twice",
+        |r| r.repeat("Sec-WebSocket-Version"),
+        Expect::Refuse(BAD_REQUEST),
+    ),
+    case(
+        "version-8",
+        "req.version.unsupported",
+        "version 8, an IETF draft",
+        |r| r.set("Sec-WebSocket-Version", "8"),
+        Expect::RefuseVersion(NO_UPGRADE),
+    ),
+    case(
+        "version-12",
+        "req.version.unsupported",
+        "version 12",
+        |r| r.set("Sec-WebSocket-Version", "12"),
+        Expect::RefuseVersion(NO_UPGRADE),
+    ),
+    case(
+        "protocol-syntax",
+        "req.protocol.syntax",
+        "a subprotocol that is not a token (chat/1)",
+        |r| r.set("Sec-WebSocket-Protocol", "chat/1"),
+        Expect::Refuse(BAD_REQUEST),
+    ),
+    case(
+        "protocol-twice",
+        "req.protocol.duplicate",
+        "one subprotocol offered twice",
+        |r| r.set("Sec-WebSocket-Protocol", "chat, chat"),
+        Expect::Refuse(BAD_REQUEST),
+    ),
+    case(
+        "extensions-syntax",
+        "req.extensions.syntax",
+        "a malformed extension list",
+        |r| r.set("Sec-WebSocket-Extensions", "permessage-deflate; ="),
+        Expect::Refuse(BAD_REQUEST),
+    ),
+    case(
+        "pmd-unknown",
+        "pmd.param.unknown",
+        "permessage-deflate with a parameter RFC 7692 does not define",
+        |r| r.set("Sec-WebSocket-Extensions", "permessage-deflate; x_window=1"),
+        Expect::Decline,
+    ),
+    case(
+        "pmd-twice",
+        "pmd.param.duplicate",
+        "a permessage-deflate parameter twice",
+        |r| {
+            r.set(
+                "Sec-WebSocket-Extensions",
+                "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+            )
+        },
+        Expect::Decline,
+    ),
+    case(
+        "pmd-value",
+        "pmd.param.value",
+        "server_max_window_bits=7 (below 8)",
+        |r| r.set("Sec-WebSocket-Extensions", "permessage-deflate; server_max_window_bits=7"),
+        Expect::Decline,
+    ),
 ];
 
 /// The valid handshake, sent first.
-pub const VALID: Case = Case { id: "valid", rule: None, what: "the browser's handshake", change: |_| {}, expect: Expect::Open };
+pub const VALID: Case =
+    Case { id: "valid", rule: None, what: "the browser's handshake", change: |_| {}, expect: Expect::Open };
 
 /// Request rules the audit does not send, and why.
 pub static NOT_SENT: &[(&str, &str)] = &[
-    ("http.header.duplicate", "RFC 9110 §5.3 leaves a repeated singleton field to the recipient: no answer is wrong"),
-    ("req.key.noncanonical", "RFC 4648 §3.5 lets a decoder accept or refuse the key: 101 and 400 are both right"),
+    (
+        "http.header.duplicate",
+        "RFC 9110 §5.3 leaves a repeated singleton field to the recipient: no answer is wrong",
+    ),
+    (
+        "req.key.noncanonical",
+        "RFC 4648 §3.5 lets a decoder accept or refuse the key: 101 and 400 are both right",
+    ),
     ("req.origin.missing", "a server may require Origin or not (RFC 6455 §10.2): no answer is wrong"),
     ("req.body", "RFC 9110 §9.3.1 gives a GET's content no meaning: no answer is wrong"),
     ("h2.method", H2),
@@ -242,7 +392,11 @@ fn judge(case: Case, request: &[u8], result: Result<probe::Exchange, String>) ->
         Ok(ex) => ex,
         Err(why) => {
             // No answer at all: never what the RFCs ask for.
-            let got = if why.contains("without a response") { "no response: the connection closed".into() } else { why };
+            let got = if why.contains("without a response") {
+                "no response: the connection closed".into()
+            } else {
+                why
+            };
             return Outcome { case, status: None, got, pass: false };
         }
     };
@@ -263,7 +417,10 @@ fn judge(case: Case, request: &[u8], result: Result<probe::Exchange, String>) ->
         let capture = [request, &r.bytes()].concat();
         handshake::lint(&capture).ok().and_then(|lint| {
             let e = lint.exchanges.first()?;
-            e.findings.iter().find(|f| f.severity == Severity::Error && is_response_rule(f.rule)).map(|f| f.rule.to_string())
+            e.findings
+                .iter()
+                .find(|f| f.severity == Severity::Error && is_response_rule(f.rule))
+                .map(|f| f.rule.to_string())
         })
     });
     if let Some(Some(rule)) = &browser_refuses {
@@ -283,14 +440,17 @@ fn judge(case: Case, request: &[u8], result: Result<probe::Exchange, String>) ->
         });
     }
     if matches!(case.expect, Expect::Decline) && status == 101 {
-        notes.push(if pmd { "permessage-deflate accepted".into() } else { "permessage-deflate declined".into() });
+        notes.push(if pmd {
+            "permessage-deflate accepted".into()
+        } else {
+            "permessage-deflate declined".into()
+        });
     }
     if !notes.is_empty() {
         got = format!("{got}, {}", notes.join(", "));
     }
-    let refusal_ok = |list: &[u16]| {
-        list.contains(&status) && (status != 405 || allow_get) && (status != 426 || upgrade)
-    };
+    let refusal_ok =
+        |list: &[u16]| list.contains(&status) && (status != 405 || allow_get) && (status != 426 || upgrade);
     let browser_ok = browser_refuses.as_ref().is_some_and(Option::is_none);
     let pass = match case.expect {
         Expect::Open => status == 101 && browser_ok,
@@ -305,7 +465,9 @@ fn judge(case: Case, request: &[u8], result: Result<probe::Exchange, String>) ->
 
 /// Rules a browser checks in a response (and in the pair).
 fn is_response_rule(id: &str) -> bool {
-    id.starts_with("res.") || id.starts_with("pmd.response.") || rules::rule(id).is_some_and(|r| !concerns_request(r))
+    id.starts_with("res.")
+        || id.starts_with("pmd.response.")
+        || rules::rule(id).is_some_and(|r| !concerns_request(r))
 }
 
 pub fn run(args: &[String]) -> Result<u8, String> {
@@ -338,8 +500,12 @@ pub fn run(args: &[String]) -> Result<u8, String> {
 
 fn table(url: &WsUrl, outcomes: &[Outcome], colour: bool) -> String {
     let s = Style { on: colour };
-    let mut out = format!("audit {}: {} requests, one connection at a time\n\n", url.display(), outcomes.len());
-    out.push_str(&format!("{:<4}  {:<22} {:<24} {:<44} {}\n", "", "case", "rule", "got", "RFC 6455 / RFC 9110 expect"));
+    let mut out =
+        format!("audit {}: {} requests, one connection at a time\n\n", url.display(), outcomes.len());
+    out.push_str(&format!(
+        "{:<4}  {:<22} {:<24} {:<44} {}\n",
+        "", "case", "rule", "got", "RFC 6455 / RFC 9110 expect"
+    ));
     for o in outcomes {
         let verdict = if o.pass { s.paint("32", "pass") } else { s.paint("1;31", "FAIL") };
         out.push_str(&format!(
@@ -351,6 +517,10 @@ fn table(url: &WsUrl, outcomes: &[Outcome], colour: bool) -> String {
         ));
     }
     let passed = outcomes.iter().filter(|o| o.pass).count();
+    out.push_str("\nnot sent:\n");
+    for (rule, why) in NOT_SENT {
+        out.push_str(&format!("  {rule:<24} {why}\n"));
+    }
     out.push_str(&format!("\nscore: {passed}/{} cases pass\n", outcomes.len()));
     out
 }

@@ -40,7 +40,8 @@ impl WsUrl {
     /// their WebSocket twins, as browsers do since 2023).
     pub fn parse(text: &str) -> Result<WsUrl, String> {
         let bad = |why: &str| format!("bad URL {text:?}: {why}");
-        let (scheme, rest) = text.split_once("://").ok_or_else(|| bad("expected ws://host/path or wss://host/path"))?;
+        let (scheme, rest) =
+            text.split_once("://").ok_or_else(|| bad("expected ws://host/path or wss://host/path"))?;
         let secure = match scheme.to_ascii_lowercase().as_str() {
             "ws" | "http" => false,
             "wss" | "https" => true,
@@ -56,7 +57,8 @@ impl WsUrl {
         }
         let (host, port) = match authority.strip_prefix('[') {
             Some(v6) => {
-                let (host, after) = v6.split_once(']').ok_or_else(|| bad("an IPv6 address needs its closing ]"))?;
+                let (host, after) =
+                    v6.split_once(']').ok_or_else(|| bad("an IPv6 address needs its closing ]"))?;
                 (host, after.strip_prefix(':'))
             }
             None => match authority.rsplit_once(':') {
@@ -252,7 +254,11 @@ fn is_timeout(e: &io::Error) -> bool {
 }
 
 /// Resolves, connects and (for wss) completes the TLS handshake.
-pub fn connect(url: &WsUrl, tls: Option<&Arc<ClientConfig>>, deadline: Deadline) -> Result<(Stream, Timings), NetError> {
+pub fn connect(
+    url: &WsUrl,
+    tls: Option<&Arc<ClientConfig>>,
+    deadline: Deadline,
+) -> Result<(Stream, Timings), NetError> {
     let authority = url.authority();
     let addrs: Vec<SocketAddr> = (url.host.as_str(), url.port)
         .to_socket_addrs()
@@ -280,9 +286,13 @@ pub fn connect(url: &WsUrl, tls: Option<&Arc<ClientConfig>>, deadline: Deadline)
             return Err(deadline.timeout(&format!("connecting to {authority}")));
         }
         (None, Some((addr, e))) if e.kind() == io::ErrorKind::ConnectionRefused => {
-            return Err(NetError(format!("connection refused by {addr} ({authority}): nothing listens there")));
+            return Err(NetError(format!(
+                "connection refused by {addr} ({authority}): nothing listens there"
+            )));
         }
-        (None, Some((addr, e))) => return Err(NetError(format!("cannot connect to {addr} ({authority}): {e}"))),
+        (None, Some((addr, e))) => {
+            return Err(NetError(format!("cannot connect to {addr} ({authority}): {e}")));
+        }
         (None, None) => return Err(NetError(format!("cannot connect to {authority}"))),
     };
     let _ = tcp.set_nodelay(true);
@@ -368,7 +378,11 @@ impl Response {
 
     /// Every value of the fields called `name`, joined by commas (RFC 9110 §5.3).
     pub fn list(&self, name: &str) -> String {
-        fields(&self.head).filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v).collect::<Vec<_>>().join(", ")
+        fields(&self.head)
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -396,7 +410,12 @@ fn head_end(buf: &[u8]) -> Option<usize> {
 }
 
 /// Reads into `buf`; `Ok(0)` at EOF. A reset after some bytes counts as EOF.
-fn read_some(stream: &mut Stream, buf: &mut Vec<u8>, deadline: Deadline, what: &str) -> Result<usize, NetError> {
+fn read_some(
+    stream: &mut Stream,
+    buf: &mut Vec<u8>,
+    deadline: Deadline,
+    what: &str,
+) -> Result<usize, NetError> {
     deadline.arm(stream.tcp(), what)?;
     let mut chunk = [0u8; 8192];
     loop {
@@ -410,7 +429,9 @@ fn read_some(stream: &mut Stream, buf: &mut Vec<u8>, deadline: Deadline, what: &
             Err(e)
                 if matches!(
                     e.kind(),
-                    io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted | io::ErrorKind::UnexpectedEof
+                    io::ErrorKind::ConnectionReset
+                        | io::ErrorKind::ConnectionAborted
+                        | io::ErrorKind::UnexpectedEof
                 ) =>
             {
                 return Ok(0);
@@ -424,7 +445,9 @@ fn read_some(stream: &mut Stream, buf: &mut Vec<u8>, deadline: Deadline, what: &
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoResponse {
     /// The connection closed; `partial` bytes of a head had arrived.
-    Closed { partial: usize },
+    Closed {
+        partial: usize,
+    },
     /// The head is larger than [`MAX_HEAD_BYTES`] or has more than [`MAX_HEADERS`] fields.
     TooLarge(String),
     /// The first line is not an HTTP/1.x status line.
@@ -435,11 +458,17 @@ pub enum NoResponse {
 impl NoResponse {
     pub fn message(&self, authority: &str) -> String {
         match self {
-            NoResponse::Closed { partial: 0 } => format!("{authority} closed the connection without a response"),
-            NoResponse::Closed { partial } => {
-                format!("{authority} closed the connection in the middle of the response head ({partial} bytes)")
+            NoResponse::Closed { partial: 0 } => {
+                format!("{authority} closed the connection without a response")
             }
-            NoResponse::TooLarge(why) | NoResponse::NotHttp(why) => format!("the response from {authority} {why}"),
+            NoResponse::Closed { partial } => {
+                format!(
+                    "{authority} closed the connection in the middle of the response head ({partial} bytes)"
+                )
+            }
+            NoResponse::TooLarge(why) | NoResponse::NotHttp(why) => {
+                format!("the response from {authority} {why}")
+            }
             NoResponse::Net(e) => e.0.clone(),
         }
     }
@@ -448,7 +477,11 @@ impl NoResponse {
 /// Reads the response head under the lab's limits, then the body of a
 /// refusal (at most [`MAX_BODY_BYTES`]; to its length, its last chunk, EOF or
 /// the deadline). `first_byte` gets the time to the first byte.
-pub fn read_response(stream: &mut Stream, deadline: Deadline, first_byte: &mut Option<Duration>) -> Result<Response, NoResponse> {
+pub fn read_response(
+    stream: &mut Stream,
+    deadline: Deadline,
+    first_byte: &mut Option<Duration>,
+) -> Result<Response, NoResponse> {
     let sent = Instant::now();
     let mut buf = Vec::new();
     let end = loop {
@@ -456,7 +489,9 @@ pub fn read_response(stream: &mut Stream, deadline: Deadline, first_byte: &mut O
             break end;
         }
         if buf.len() > MAX_HEAD_BYTES {
-            return Err(NoResponse::TooLarge(format!("has a head larger than {MAX_HEAD_BYTES} bytes (the lab's limit)")));
+            return Err(NoResponse::TooLarge(format!(
+                "has a head larger than {MAX_HEAD_BYTES} bytes (the lab's limit)"
+            )));
         }
         let n = read_some(stream, &mut buf, deadline, "waiting for the response").map_err(NoResponse::Net)?;
         if first_byte.is_none() && n > 0 {
@@ -467,20 +502,29 @@ pub fn read_response(stream: &mut Stream, deadline: Deadline, first_byte: &mut O
         }
     };
     if end > MAX_HEAD_BYTES {
-        return Err(NoResponse::TooLarge(format!("has a head larger than {MAX_HEAD_BYTES} bytes (the lab's limit)")));
+        return Err(NoResponse::TooLarge(format!(
+            "has a head larger than {MAX_HEAD_BYTES} bytes (the lab's limit)"
+        )));
     }
     let rest = buf.split_off(end);
     let head = buf;
     let lines = head.split(|&b| b == b'\n').filter(|l| !l.is_empty() && *l != b"\r").count();
     if lines > MAX_HEADERS + 1 {
-        return Err(NoResponse::TooLarge(format!("has more than {MAX_HEADERS} header fields (the lab's limit)")));
+        return Err(NoResponse::TooLarge(format!(
+            "has more than {MAX_HEADERS} header fields (the lab's limit)"
+        )));
     }
     let first = String::from_utf8_lossy(head.split(|&b| b == b'\n').next().unwrap_or_default()).into_owned();
     let status = first
         .strip_prefix("HTTP/1.")
         .and_then(|r| r.get(2..5))
         .and_then(|s| s.parse::<u16>().ok())
-        .ok_or_else(|| NoResponse::NotHttp(format!("does not start with an HTTP/1.x status line: {:?}", first.trim_end())))?;
+        .ok_or_else(|| {
+            NoResponse::NotHttp(format!(
+                "does not start with an HTTP/1.x status line: {:?}",
+                first.trim_end()
+            ))
+        })?;
     let mut response = Response { head, status, ..Response::default() };
     if status == 101 {
         response.after_101 = rest;
@@ -562,12 +606,16 @@ pub enum Closing {
 impl Closing {
     pub fn describe(&self) -> String {
         match self {
-            Closing::Answered { code: Some(code), reason } if reason.is_empty() => format!("the server's Close {code}"),
+            Closing::Answered { code: Some(code), reason } if reason.is_empty() => {
+                format!("the server's Close {code}")
+            }
             Closing::Answered { code: Some(code), reason } => format!("the server's Close {code} {reason:?}"),
             Closing::Answered { code: None, .. } => "the server's Close, without a code".to_string(),
             Closing::Dropped => "the server dropped the connection without a Close frame".to_string(),
             Closing::Silent => format!("no Close from the server within {}", seconds(CLOSE_WAIT)),
-            Closing::Garbled(why) => format!("the server sent something that is not a WebSocket frame ({why})"),
+            Closing::Garbled(why) => {
+                format!("the server sent something that is not a WebSocket frame ({why})")
+            }
         }
     }
 }
@@ -609,9 +657,12 @@ pub fn close(stream: &mut Stream, mut buf: Vec<u8>, mask: [u8; 4], deadline: Dea
     }
 }
 
+/// A frame's opcode, payload, and the bytes it took.
+type Frame<'a> = (u8, &'a [u8], usize);
+
 /// One server frame at the start of `buf`: opcode, payload, bytes used;
 /// `None` when incomplete (RFC 6455 §5.2). Servers do not mask.
-fn parse_frame(buf: &[u8]) -> Result<Option<(u8, &[u8], usize)>, String> {
+fn parse_frame(buf: &[u8]) -> Result<Option<Frame<'_>>, String> {
     let [b0, b1, ..] = *buf else { return Ok(None) };
     let opcode = b0 & 0x0f;
     if !matches!(opcode, 0x0..=0x2 | 0x8..=0xa) {
@@ -657,7 +708,10 @@ mod tests {
     #[test]
     fn urls() {
         let u = WsUrl::parse("ws://127.0.0.1:9001/echo?id=1").unwrap();
-        assert_eq!((u.secure, u.host.as_str(), u.port, u.target.as_str()), (false, "127.0.0.1", 9001, "/echo?id=1"));
+        assert_eq!(
+            (u.secure, u.host.as_str(), u.port, u.target.as_str()),
+            (false, "127.0.0.1", 9001, "/echo?id=1")
+        );
         assert_eq!(u.host_header(), "127.0.0.1:9001");
         assert_eq!(u.same_origin(), "http://127.0.0.1:9001");
         let u = WsUrl::parse("wss://example.com").unwrap();
@@ -665,7 +719,15 @@ mod tests {
         let u = WsUrl::parse("wss://[::1]:8443?x").unwrap();
         assert_eq!((u.host.as_str(), u.port, u.target.as_str()), ("::1", 8443, "/?x"));
         assert_eq!(u.host_header(), "[::1]:8443");
-        for bad in ["example.com/chat", "ftp://x/", "ws://x/#top", "ws://u@x/", "ws:///", "ws://x:99999/", "ws://x/a b"] {
+        for bad in [
+            "example.com/chat",
+            "ftp://x/",
+            "ws://x/#top",
+            "ws://u@x/",
+            "ws:///",
+            "ws://x:99999/",
+            "ws://x/a b",
+        ] {
             assert!(WsUrl::parse(bad).is_err(), "{bad}");
         }
     }

@@ -50,8 +50,11 @@ pub fn options(args: &[String], usage: &str, probe: bool) -> Result<Options, Str
             Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
             _ => (arg, None),
         };
-        let takes_value =
-            matches!(name, "--origin" | "--protocol" | "-H" | "--header" | "--key" | "--format" | "--cacert" | "--timeout");
+        let takes_value = matches!(
+            name,
+            "--origin" | "--protocol" | "-H" | "--header" | "--key" | "--format" | "--cacert" | "--timeout"
+        );
+        let has_inline = inline.is_some();
         let value = if takes_value {
             match inline {
                 Some(v) => v,
@@ -77,13 +80,14 @@ pub fn options(args: &[String], usage: &str, probe: bool) -> Result<Options, Str
                 }
             }
             "--timeout" => {
-                let secs: f64 = value.parse().map_err(|_| format!("--timeout takes seconds, not {value:?}"))?;
+                let secs: f64 =
+                    value.parse().map_err(|_| format!("--timeout takes seconds, not {value:?}"))?;
                 if !(0.1..=600.0).contains(&secs) {
                     return Err("--timeout is from 0.1 to 600 seconds".into());
                 }
                 opts.timeout = Duration::from_secs_f64(secs);
             }
-            "--raw" if probe && inline.is_none() => opts.raw = true,
+            "--raw" if probe && !has_inline => opts.raw = true,
             _ if arg.starts_with('-') => return Err(format!("unknown option {arg:?}\n{usage}")),
             _ if url.is_some() => return Err(format!("one URL only\n{usage}")),
             _ => url = Some(WsUrl::parse(arg)?),
@@ -110,9 +114,9 @@ fn header(text: &str) -> Result<(String, String), String> {
     Ok((name.to_string(), value.trim().to_string()))
 }
 
-/// The opening handshake's fields in the order Chromium sends them (its
-/// DevTools "view source" and HAR captures in e2e/captures.test.mjs), then
-/// `-H` fields. `Accept-Encoding` is left out so a refusal's body stays text.
+/// The opening handshake's fields in the order Chromium sends them (seen on
+/// the wire from Chromium 156; Accept-Encoding, which it sends after the
+/// version, is left out so a refusal's body stays text), then `-H` fields.
 pub fn browser_fields(opts: &Options, key: &str) -> Vec<(String, String)> {
     let origin = opts.origin.clone().unwrap_or_else(|| opts.url.same_origin());
     let mut fields: Vec<(String, String)> = [
@@ -124,6 +128,7 @@ pub fn browser_fields(opts: &Options, key: &str) -> Vec<(String, String)> {
         ("Upgrade", "websocket".to_string()),
         ("Origin", origin),
         ("Sec-WebSocket-Version", "13".to_string()),
+        ("Accept-Language", "en-US,en;q=0.9".to_string()),
         ("Sec-WebSocket-Key", key.to_string()),
         ("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits".to_string()),
     ]
@@ -180,8 +185,8 @@ pub fn exchange(
     let (mut stream, mut timings) = net::connect(url, tls, deadline).map_err(|e| e.0)?;
     net::send(&mut stream, request, deadline).map_err(|e| e.0)?;
     let authority = format!("{}:{}", url.host, url.port);
-    let response = net::read_response(&mut stream, deadline, &mut timings.first_byte)
-        .map_err(|e| e.message(&authority));
+    let response =
+        net::read_response(&mut stream, deadline, &mut timings.first_byte).map_err(|e| e.message(&authority));
     let response = match response {
         Ok(r) => r,
         Err(e) => {
@@ -251,7 +256,8 @@ fn summary(url: &WsUrl, ex: &Exchange) -> String {
 /// The lint's JSON with a `probe` member added (documented in crates/cli/README.md).
 fn json(lint_json: &str, url: &WsUrl, ex: &Exchange) -> String {
     let t = &ex.timings;
-    let ms = |d: Option<Duration>| d.map_or("null".to_string(), |d| format!("{:.3}", d.as_secs_f64() * 1000.0));
+    let ms =
+        |d: Option<Duration>| d.map_or("null".to_string(), |d| format!("{:.3}", d.as_secs_f64() * 1000.0));
     let mut url_json = String::new();
     handshake::write_json_string(&mut url_json, &url.display());
     let closing = match &ex.closing {

@@ -127,8 +127,12 @@ fn pki() -> &'static Pki {
         ca.distinguished_name.push(DnType::CommonName, "handshake test CA");
         let ca_cert = ca.self_signed(&ca_key).unwrap();
         let key = KeyPair::generate().unwrap();
-        let cert = CertificateParams::new(vec!["localhost".to_string()]).unwrap().signed_by(&key, &ca_cert, &ca_key).unwrap();
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("probe-pki-{}", std::process::id()));
+        let cert = CertificateParams::new(vec!["localhost".to_string()])
+            .unwrap()
+            .signed_by(&key, &ca_cert, &ca_key)
+            .unwrap();
+        let dir =
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("probe-pki-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let ca_pem = dir.join("ca.pem");
         std::fs::write(&ca_pem, ca_cert.pem()).unwrap();
@@ -204,7 +208,9 @@ fn answering(answer: Vec<u8>) -> u16 {
         for mut tcp in listener.incoming().flatten() {
             let mut head = Vec::new();
             let mut byte = [0u8; 1];
-            while !(head.ends_with(b"\r\n\r\n") || head.ends_with(b"\n\n")) && tcp.read(&mut byte).unwrap_or(0) == 1 {
+            while !(head.ends_with(b"\r\n\r\n") || head.ends_with(b"\n\n"))
+                && tcp.read(&mut byte).unwrap_or(0) == 1
+            {
                 head.push(byte[0]);
             }
             let _ = tcp.write_all(&answer);
@@ -240,14 +246,24 @@ fn probe_of_the_lab_echo_lints_clean_and_closes_with_1000() {
 fn probe_sends_chromiums_fields_in_chromiums_order_and_json_keeps_the_lint_schema() {
     let lab = Lab::start();
     let o = handshake(
-        &["probe", &lab.url("/subprotocol"), "--protocol", "chat", "--protocol", "superchat", "--format", "json"],
+        &[
+            "probe",
+            &lab.url("/subprotocol"),
+            "--protocol",
+            "chat",
+            "--protocol",
+            "superchat",
+            "--format",
+            "json",
+        ],
         b"",
     );
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let v = json(&o);
     assert_eq!(v["format"], "raw");
     let e = &v["exchanges"][0];
-    let names: Vec<&str> = e["request"]["headers"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        e["request"]["headers"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
     assert_eq!(
         names,
         [
@@ -259,6 +275,7 @@ fn probe_sends_chromiums_fields_in_chromiums_order_and_json_keeps_the_lint_schem
             "Upgrade",
             "Origin",
             "Sec-WebSocket-Version",
+            "Accept-Language",
             "Sec-WebSocket-Key",
             "Sec-WebSocket-Extensions",
             "Sec-WebSocket-Protocol"
@@ -280,7 +297,18 @@ fn raw_output_is_what_the_lab_recorded_and_lints_as_the_probe_printed() {
     let lab = Lab::start();
     let url = lab.url("/echo?id=probe-raw");
     let key = "dGhlIHNhbXBsZSBub25jZQ==";
-    let args = ["probe", url.as_str(), "--key", key, "--origin", "https://app.example", "-H", "X-Trace: 7", "-H", "Pragma:"];
+    let args = [
+        "probe",
+        url.as_str(),
+        "--key",
+        key,
+        "--origin",
+        "https://app.example",
+        "-H",
+        "X-Trace: 7",
+        "-H",
+        "Pragma:",
+    ];
     let raw = handshake(&[&args[..], &["--raw"]].concat(), b"");
     assert_eq!(raw.status.code(), Some(0), "{}", err(&raw));
     let bytes = out(&raw);
@@ -321,7 +349,8 @@ fn probe_of_the_labs_broken_routes_names_each_fault() {
         assert!(text.contains("browser accepts the response: no"), "{path}: {text}");
     }
     // A refusal's body is read with the head: the lab explains itself in it.
-    let o = handshake(&["probe", &lab.url("/echo"), "-H", "Sec-WebSocket-Version: 8", "--format", "json"], b"");
+    let o =
+        handshake(&["probe", &lab.url("/echo"), "-H", "Sec-WebSocket-Version: 8", "--format", "json"], b"");
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
     let v = json(&o);
     let e = &v["exchanges"][0];
@@ -352,8 +381,14 @@ fn wss_through_a_tls_front_with_a_private_ca() {
 
     // Without the CA, the wrong name, or plain TCP on the TLS port: exit 2, one clear line.
     for (args, says) in [
-        (vec!["probe", url.as_str()], "not signed by a trusted authority (--cacert FILE trusts a private CA)"),
-        (vec!["probe", &format!("wss://127.0.0.1:{front}/echo"), "--cacert", ca], "not valid for the name \"127.0.0.1\""),
+        (
+            vec!["probe", url.as_str()],
+            "not signed by a trusted authority (--cacert FILE trusts a private CA)",
+        ),
+        (
+            vec!["probe", &format!("wss://127.0.0.1:{front}/echo"), "--cacert", ca],
+            "not valid for the name \"127.0.0.1\"",
+        ),
         (vec!["probe", &format!("wss://127.0.0.1:{}/echo", lab.port)], "TLS handshake with 127.0.0.1:"),
     ] {
         let o = handshake(&args, b"");
@@ -378,7 +413,10 @@ fn network_failures_exit_2_with_one_line_naming_what_failed() {
     for (args, says) in [
         (vec!["probe", refused_url.as_str()], format!("connection refused by 127.0.0.1:{port}")),
         (vec!["probe", "ws://nosuch.invalid/"], "cannot resolve nosuch.invalid".to_string()),
-        (vec!["probe", silent_url.as_str(), "--timeout", "0.5"], "timed out after 0.5 s waiting for the response".to_string()),
+        (
+            vec!["probe", silent_url.as_str(), "--timeout", "0.5"],
+            "timed out after 0.5 s waiting for the response".to_string(),
+        ),
         (vec!["audit", refused_url.as_str()], format!("connection refused by 127.0.0.1:{port}")),
         (vec!["probe", "http//example.com"], "bad URL".to_string()),
         (vec!["probe", "ws://x/", "-H", "Bad Name: 1"], "the field name must be a token".to_string()),
@@ -397,16 +435,25 @@ fn the_response_reader_holds_the_labs_limits() {
     // The lab's own limits, from its GET /, are the ones the probe states and holds.
     let lab = Lab::start();
     let about: serde_json::Value = serde_json::from_str(&lab.get("/")).unwrap();
-    let (bytes, fields) = (about["limits"]["max_head_bytes"].as_u64().unwrap(), about["limits"]["max_headers"].as_u64().unwrap());
+    let (bytes, fields) = (
+        about["limits"]["max_head_bytes"].as_u64().unwrap(),
+        about["limits"]["max_headers"].as_u64().unwrap(),
+    );
     let help = out(&handshake(&["--help"], b""));
-    assert!(help.contains(&format!("a response head of at most {bytes} bytes and {fields} fields")), "{help}");
+    assert!(
+        help.contains(&format!("a response head of at most {bytes} bytes and {fields} fields")),
+        "{help}"
+    );
 
     let big_head = format!("HTTP/1.1 400 Bad Request\r\nX-Big: {}\r\n\r\n", "a".repeat(bytes as usize));
     let many = format!("HTTP/1.1 400 Bad Request\r\n{}\r\n", "X-F: 1\r\n".repeat(fields as usize + 1));
     for (answer, says) in [
         (big_head, format!("has a head larger than {bytes} bytes")),
         (many, format!("has more than {fields} header fields")),
-        ("SSH-2.0-OpenSSH_9.2\r\n\r\n".to_string(), "does not start with an HTTP/1.x status line".to_string()),
+        (
+            "SSH-2.0-OpenSSH_9.2\r\n\r\n".to_string(),
+            "does not start with an HTTP/1.x status line".to_string(),
+        ),
         (String::new(), "closed the connection without a response".to_string()),
     ] {
         let port = answering(answer.into_bytes());
@@ -477,7 +524,9 @@ fn audit_fails_a_server_that_breaks_the_rfc() {
     assert_eq!(valid["got"], "101, a browser refuses it: res.accept.mismatch");
     assert!(v["failed"].as_u64().unwrap() >= 1);
     // A server that answers everything with a 101 fails every refusal.
-    let port = answering(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n".to_vec());
+    let port = answering(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n".to_vec(),
+    );
     let v = json(&handshake(&["audit", &format!("ws://127.0.0.1:{port}/"), "--format", "json"], b""));
     let no_key = v["cases"].as_array().unwrap().iter().find(|c| c["id"] == "no-key").unwrap();
     assert_eq!(no_key["pass"], false, "{no_key}");

@@ -4,7 +4,7 @@
 // The audit cards measured here are the table in crates/cli/README.md, which
 // must match (UPDATE_AUDIT_CARDS=1 writes the measured table into it).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -84,19 +84,34 @@ after(async () => {
   if (pki) rmSync(pki.dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI; its status, stdout and stderr. */
-function cli(args) {
-  const r = spawnSync(HANDSHAKE_BIN, args, { timeout: 300_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, out: r.stdout?.toString('utf8') ?? '', err: r.stderr?.toString('utf8') ?? String(r.error) };
+/**
+ * Runs the CLI without blocking the event loop (the ws server and the TLS
+ * fronts live in this process); its status, stdout and stderr. `input`: stdin.
+ */
+function cli(args, input = '') {
+  return new Promise((resolve, reject) => {
+    const child = spawn(HANDSHAKE_BIN, args, { env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.once('error', reject);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, out, err });
+    });
+    child.stdin.end(input);
+  });
 }
 
 for (const [name] of PEERS) {
   for (const scheme of ['ws', 'wss']) {
-    test(`probe ${scheme}:// ${name}: a 101 that lints clean, closed with 1000 both ways`, () => {
+    test(`probe ${scheme}:// ${name}: a 101 that lints clean, closed with 1000 both ways`, async () => {
       const host = scheme === 'ws' ? '127.0.0.1' : 'localhost';
       const url = `${scheme}://${host}:${ports[name][scheme]}/`;
       const extra = scheme === 'wss' ? ['--cacert', pki.ca] : [];
-      const r = cli(['probe', url, '--format', 'json', ...extra]);
+      const r = await cli(['probe', url, '--format', 'json', ...extra]);
       assert.equal(r.status, 0, `${r.out}${r.err}`);
       const report = JSON.parse(r.out);
       const [exchange] = report.exchanges;
@@ -106,25 +121,25 @@ for (const [name] of PEERS) {
       assert.equal(report.probe.close.code, 1000, JSON.stringify(report.probe));
       assert.equal(report.probe.tls_ms === null, scheme === 'ws', JSON.stringify(report.probe));
       // The raw output reads back through `handshake lint`.
-      const raw = cli(['probe', url, '--raw', ...extra]);
+      const raw = await cli(['probe', url, '--raw', ...extra]);
       assert.equal(raw.status, 0, raw.err);
-      const lint = spawnSync(HANDSHAKE_BIN, ['lint', '-', '--format', 'json'], { input: raw.out });
-      assert.equal(lint.status, 0, lint.stderr.toString());
-      assert.equal(JSON.parse(lint.stdout.toString()).exchanges[0].response.status, 101);
+      const lint = await cli(['lint', '-', '--format', 'json'], raw.out);
+      assert.equal(lint.status, 0, lint.err);
+      assert.equal(JSON.parse(lint.out).exchanges[0].response.status, 101);
     });
   }
 }
 
-test('probe a refusal: the server says what a browser hides (gorilla answers version 8 with 400)', () => {
-  const r = cli(['probe', `ws://127.0.0.1:${ports['gorilla 1.5.0'].ws}/`, '-H', 'Sec-WebSocket-Version: 8']);
+test('probe a refusal: the server says what a browser hides (gorilla answers version 8 with 400)', async () => {
+  const r = await cli(['probe', `ws://127.0.0.1:${ports['gorilla 1.5.0'].ws}/`, '-H', 'Sec-WebSocket-Version: 8']);
   assert.equal(r.status, 1, r.err);
   assert.match(r.out, /GET \/ -> 400/);
   assert.match(r.out, /req\.version\.unsupported/);
 });
 
 /** `handshake audit URL --format json`, parsed. */
-function audit(url, extra = []) {
-  const r = cli(['audit', url, '--format', 'json', ...extra]);
+async function audit(url, extra = []) {
+  const r = await cli(['audit', url, '--format', 'json', ...extra]);
   assert.ok(r.status === 0 || r.status === 1, `audit ${url}: status ${r.status}\n${r.err}`);
   const card = JSON.parse(r.out);
   assert.equal(r.status, card.failed === 0 ? 0 : 1);
@@ -133,11 +148,11 @@ function audit(url, extra = []) {
 }
 
 test('audit the lab over ws:// and wss://: every case passes', async () => {
-  const card = audit(`${lab.url}/echo`);
+  const card = await audit(`${lab.url}/echo`);
   assert.equal(card.failed, 0, JSON.stringify(card.cases.filter((c) => !c.pass), null, 1));
   const front = await tlsFront(Number(new URL(lab.url).port));
   try {
-    const secure = audit(`wss://localhost:${front.port}/echo`, ['--cacert', pki.ca]);
+    const secure = await audit(`wss://localhost:${front.port}/echo`, ['--cacert', pki.ca]);
     assert.equal(secure.failed, 0, JSON.stringify(secure.cases.filter((c) => !c.pass), null, 1));
   } finally {
     await front.stop();
@@ -162,10 +177,10 @@ function cardsTable(cards) {
   ].join('\n');
 }
 
-test("audit cards of websockets, ws and gorilla: what the README's table says, measured", () => {
+test("audit cards of websockets, ws and gorilla: what the README's table says, measured", async () => {
   const cards = {};
   for (const [name] of PEERS) {
-    cards[name] = audit(`ws://127.0.0.1:${ports[name].ws}/`);
+    cards[name] = await audit(`ws://127.0.0.1:${ports[name].ws}/`);
     // Each server follows the RFC on the valid handshake at least.
     assert.equal(cards[name].cases[0].id, 'valid');
     assert.equal(cards[name].cases[0].pass, true, `${name}: ${JSON.stringify(cards[name].cases[0])}`);
@@ -205,14 +220,14 @@ test("the probe sends Chromium's fields in Chromium's order (seen by the lab fro
   } finally {
     await browser.close();
   }
-  const r = cli(['probe', `${lab.url}/subprotocol?id=order-probe`, '--protocol', 'chat', '--protocol', 'superchat']);
+  const r = await cli(['probe', `${lab.url}/subprotocol?id=order-probe`, '--protocol', 'chat', '--protocol', 'superchat']);
   assert.equal(r.status, 0, r.err);
   const names = async (id) => {
     const record = await (await fetch(`${lab.httpUrl}/last?id=${id}`)).json();
     return record.request.split('\r\n').slice(1).filter(Boolean).map((line) => line.split(':')[0]);
   };
-  const chromium = await names('order-chromium');
-  assert.ok(chromium.includes('Accept-Encoding'), `${chromium}`);
+  const seen = await names('order-chromium');
+  assert.ok(seen.includes('Accept-Encoding'), `${seen}`);
   // The probe leaves out Accept-Encoding alone, so a refusal's body stays text.
-  assert.deepEqual(await names('order-probe'), chromium.filter((n) => n !== 'Accept-Encoding'));
+  assert.deepEqual(await names('order-probe'), seen.filter((n) => n !== 'Accept-Encoding'));
 });

@@ -29,7 +29,7 @@ pub struct Options {
 }
 
 /// Reads the command line of `probe` (and `audit`, which takes the same
-/// request options). `allow_raw`: `--raw` and `--key` are probe's alone.
+/// request options). `probe`: `--raw` and `--key` are probe's alone.
 pub fn options(args: &[String], usage: &str, probe: bool) -> Result<Options, String> {
     let mut url = None;
     let mut opts = Options {

@@ -1,7 +1,8 @@
 // The live panel in a real browser against the real lab server (LAB_URL): real
 // sockets, real handshakes, the lab's records fetched and linted by the page.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { after } from 'node:test';
 import { APP_URL, LAB_URL, appTest, closeBrowser, waitForApp } from './support/browser.mjs';
 
@@ -455,4 +456,46 @@ appTest(
     assert.equal(await ask.count(), 0, 'the button goes once the probe has run');
   },
   { ...LIVE, allowConsoleErrors: [DEFAULT_PROBE, ...LAB_PROBE_FROM_HTTPS] },
+);
+
+appTest(
+  'a failed connection to a server that is not the lab: the handshake probe command that repeats it, with a copy button',
+  async ({ page }) => {
+    // A loopback port nothing listens on: the browser reports only 1006.
+    const port = await new Promise((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address();
+        server.close(() => resolve(port));
+      });
+    });
+    const p = panel(page);
+    await p.url.fill(`ws://127.0.0.1:${port}/chat?room=1`);
+    await p.protocols.fill('chat, v2.json');
+    await p.connect.click();
+    await p.entries('close').filter({ hasText: '1006 Abnormal Closure' }).waitFor(TIMEOUT);
+    const hint = p.entries('note').filter({ hasText: 'with --raw its output can be pasted into the linter' });
+    await hint.waitFor(TIMEOUT);
+    const command = await hint.getByLabel('handshake probe command').textContent();
+    assert.equal(
+      command,
+      `handshake probe 'ws://127.0.0.1:${port}/chat?room=1' --origin ${APP_ORIGIN} --protocol chat --protocol v2.json`,
+    );
+    await hint.getByRole('button', { name: 'Copy the handshake probe command' }).waitFor(TIMEOUT);
+    // The command runs as printed, and names what the browser could not.
+    if (process.env.HANDSHAKE_BIN) {
+      const args = command.replace(/^handshake /, '').replace(/'/g, '').split(' ');
+      const run = spawnSync(process.env.HANDSHAKE_BIN, args, { timeout: 20_000 });
+      assert.equal(run.status, 2, `${run.stdout}${run.stderr}`);
+      assert.match(run.stderr.toString(), new RegExp(`connection refused by 127\\.0\\.0\\.1:${port}`));
+    }
+  },
+  {
+    ...LIVE,
+    allowConsoleErrors: [
+      DEFAULT_PROBE,
+      /^Failed to load resource: net::ERR_CONNECTION_REFUSED \(http:\/\/127\.0\.0\.1:\d+\/\)$/,
+      /^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/chat\?room=1' failed: /,
+    ],
+  },
 );

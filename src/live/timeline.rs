@@ -66,6 +66,8 @@ pub enum Content {
     Hex(String),
     /// A Blob still being read.
     Pending,
+    /// A shell command, shown with a copy button (`live::probe_hint`).
+    Command(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

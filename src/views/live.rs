@@ -24,6 +24,7 @@ use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 use crate::dom;
 use crate::live::close::{self as closing, CloseCall};
+use crate::live::probe_hint::{self, ProbeCommand};
 use crate::live::record::{Paired, Record};
 use crate::live::target::{self, Target};
 use crate::live::timeline::{self, Content, Entry, Kind};
@@ -533,6 +534,7 @@ fn open(live: Live, generation: u64, target: Target, lab: Option<Pairing>, proto
             live.log(Kind::Error, "The browser fired error, with no detail; the close event follows.", None);
         }
     });
+    let offered_protocols = protocols.clone();
     let on_close = OnClose::new(move |ev: CloseEvent| {
         if !live.current(generation) {
             return;
@@ -554,6 +556,10 @@ fn open(live: Live, generation: u64, target: Target, lab: Option<Pairing>, proto
             }
             Some((None, target)) => {
                 live.log(Kind::Note, target::failure_hint(&target, &page_origin()), None);
+                if ev.code() == 1006 {
+                    let command = probe_hint::command(&target.url(), &page_origin(), &offered_protocols);
+                    live.log(Kind::Note, probe_hint::SUMMARY, Some(Content::Command(command)));
+                }
             }
             None => {}
         }
@@ -864,6 +870,7 @@ fn entry_view(entry: Arc<Entry>) -> impl IntoView {
         Content::Text(text) => view! { <pre class="ev-content">{text}</pre> }.into_any(),
         Content::Hex(hex) => view! { <pre class="ev-content ev-hex">{hex}</pre> }.into_any(),
         Content::Pending => view! { <p class="ev-content">"reading the Blob…"</p> }.into_any(),
+        Content::Command(command) => view! { <ProbeCommand command /> }.into_any(),
     });
     view! {
         <li class=entry.kind.class()>

@@ -49,6 +49,7 @@ pub fn run(needs: Needs) -> Result<Toolchain> {
     if needs.test {
         chromium()?;
         curl()?;
+        openssl()?;
         gorilla()?;
         node_packages()?;
         python_peers()?;
@@ -314,6 +315,12 @@ pub fn valgrind() -> Result {
 /// curl is a real client in the peer tests (its `-v` and `--trace-ascii` output).
 fn curl() -> Result {
     system_packages("curl", version_of("curl").is_some(), &["curl"])
+}
+
+/// openssl makes the CA and certificate of the wss:// peer tests (e2e/peers/probe.test.mjs).
+fn openssl() -> Result {
+    let present = proc::output(Command::new("openssl").arg("version")).is_some();
+    system_packages("openssl", present, &["openssl"])
 }
 
 /// Go and Debian's gorilla/websocket: a real server in the peer tests, built

@@ -1,6 +1,10 @@
 //! `handshake`: compute Sec-WebSocket-Accept and lint captured WebSocket
 //! handshakes. A thin shell over the `handshake` core crate.
 
+mod audit;
+mod net;
+mod probe;
+
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
@@ -12,11 +16,24 @@ usage:
   handshake accept KEY                           print Sec-WebSocket-Accept for KEY
   handshake lint [FILE|-] [--format text|json]   lint a captured handshake (stdin by default)
   handshake rules                                list every rule
+  handshake probe URL [OPTIONS] [--raw]          send a browser's handshake to URL (ws:// or wss://),
+                                                 close after a 101, lint the exchange
+  handshake audit URL [OPTIONS]                  send the broken-request battery: a report card
   handshake --help | --version
+
+probe and audit options: --origin ORIGIN, --protocol NAME (repeatable),
+-H 'Name: value' (repeatable; an empty value removes the field), --cacert FILE
+(PEM, trusted besides the webpki roots), --timeout SECONDS (probe: the whole
+exchange, default 10; audit: each request, default 5), --format text|json;
+probe only: --key KEY, --raw (print the request and response bytes only).
+probe reads a response head of at most 16384 bytes and 128 fields, as the lab
+reads a request, and at most 65536 bytes of a refusal's body.
 
 lint reads raw HTTP, curl -v / --trace-ascii output, HAR files, DevTools header
 copies and HTTP/2 pseudo-header lines; the format is detected.
-exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input.
+exit status: 0 no errors, 1 errors found (audit: a case failed), 2 bad usage,
+unreadable input, or (probe, audit) a failed DNS lookup, connection, TLS
+handshake or a timeout.
 Colour on a terminal unless NO_COLOR is set.";
 
 /// Exit status for bad usage or unreadable input.
@@ -50,6 +67,8 @@ fn run(args: &[String]) -> Result<u8, String> {
         "accept" => cmd_accept(rest),
         "lint" => cmd_lint(rest),
         "rules" => cmd_rules(rest),
+        "probe" => probe::run(rest),
+        "audit" => audit::run(rest),
         other => Err(format!("unknown command {other:?}\n{USAGE}")),
     }
 }
@@ -66,7 +85,7 @@ fn cmd_accept(args: &[String]) -> Result<u8, String> {
     Ok(0)
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum OutputFormat {
     Text,
     Json,

@@ -125,7 +125,7 @@ pub(crate) fn check_request(req: &Head<'_>, f: &mut Findings<'_>) {
         }
     }
     // RFC 8441 §5: "https" for wss, "http" for ws.
-    if let Some(scheme) = req.known_field(const { Known::lower(":scheme") })
+    if let Some(scheme) = req.header_field(":scheme")
         && !["https", "http"].iter().any(|s| s.eq_ignore_ascii_case(scheme.value.as_str()))
     {
         f.fire(

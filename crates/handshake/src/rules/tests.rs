@@ -400,7 +400,8 @@ fn raw_captures_flag_a_ws_target_and_devtools_copies_do_not() {
     let rules: Vec<_> = e.findings.iter().map(|f| (f.rule, f.severity)).collect();
     assert_eq!(rules, [("req.target.ws-uri", crate::Severity::Warning)]);
     assert_eq!(e.verdict.server_accepts, Some(true));
-    let l = lint(devtools_copy().as_bytes()).unwrap();
+    let copy = devtools_copy();
+    let l = lint(copy.as_bytes()).unwrap();
     assert_eq!(l.format, crate::capture::Format::Devtools);
     assert!(l.exchanges[0].findings.iter().all(|f| f.rule != "req.target.ws-uri"), "{:?}", l.exchanges[0].findings);
 }

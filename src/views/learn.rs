@@ -505,8 +505,12 @@ const STATUSES: &[(&str, &str, &str)] = &[
         "Upgrade required: the upgrade headers are missing, or the version is not spoken.",
         "unsupported-version",
     ),
-    ("3xx", "A redirect. RFC 6455 allows it, but browsers do not follow redirects for WebSockets: the connection fails.", ""),
-    ("200", "Something answered as plain HTTP and ignored the upgrade, often a proxy that dropped Upgrade.", ""),
+    (
+        "3xx",
+        "A redirect. RFC 6455 allows it, but browsers do not follow redirects for WebSockets: the connection fails.",
+        "",
+    ),
+    ("200", "Something answered as plain HTTP and ignored the upgrade.", ""),
     (
         "502, 504",
         "A gateway in front of the server got an invalid answer (502) or none in time (504) from the server behind it. A proxy that merely drops Upgrade usually passes on the backend's answer to a plain GET instead: 400 or 426 from a WebSocket server, 200 from a web page.",

@@ -130,7 +130,10 @@ pub(crate) fn check_request(req: &Head<'_>, f: &mut Findings<'_>) {
     {
         f.fire(
             &SCHEME,
-            format!(":scheme is {:?}; a WebSocket over HTTP/2 or HTTP/3 uses https or http", scheme.value.as_str()),
+            format!(
+                ":scheme is {:?}; a WebSocket over HTTP/2 or HTTP/3 uses https or http",
+                scheme.value.as_str()
+            ),
             Some(&scheme.value),
         );
     }

@@ -2,8 +2,8 @@
 //! §4.2.1), and the HTTP rules it rests on (RFC 9110, RFC 9112).
 
 use super::{Rule, deflate, pair::Offers};
-use crate::capture::Format;
 use crate::accept::{self, KeyProblem};
+use crate::capture::Format;
 use crate::head::Known;
 use crate::head::{Field, Head, is_token};
 use crate::headers::{self, GrammarError};

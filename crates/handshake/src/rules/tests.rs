@@ -359,7 +359,11 @@ fn every_rule_links_to_the_section_it_names() {
             assert_eq!(rule.rfc_url, url, "{}: the link is not the section {:?} names", rule.id, rule.rfc);
         } else {
             // A rule only browsers enforce cites the WHATWG standard.
-            assert_eq!(rule.rfc, "WHATWG WebSockets", "{}: {:?} is neither `RFC n §x.y` nor WHATWG", rule.id, rule.rfc);
+            assert_eq!(
+                rule.rfc, "WHATWG WebSockets",
+                "{}: {:?} is neither `RFC n §x.y` nor WHATWG",
+                rule.id, rule.rfc
+            );
             let anchor = rule.rfc_url.strip_prefix("https://websockets.spec.whatwg.org/#");
             assert!(
                 anchor.is_some_and(|a| sections::WHATWG_ANCHORS.contains(&a)),
@@ -389,7 +393,9 @@ fn the_section_checks_can_fail() {
     }
     let toc = |n: &str| sections::RFC_SECTIONS.iter().find(|(m, _)| *m == n).unwrap().1;
     // Sections a rule once named wrongly, or that never existed.
-    assert!(!toc("6455").contains(&"4.2.3") && !toc("6455").contains(&"5.5.4") && !toc("7692").contains(&"6.3"));
+    assert!(
+        !toc("6455").contains(&"4.2.3") && !toc("6455").contains(&"5.5.4") && !toc("7692").contains(&"6.3")
+    );
 }
 
 #[test]
@@ -403,7 +409,11 @@ fn raw_captures_flag_a_ws_target_and_devtools_copies_do_not() {
     let copy = devtools_copy();
     let l = lint(copy.as_bytes()).unwrap();
     assert_eq!(l.format, crate::capture::Format::Devtools);
-    assert!(l.exchanges[0].findings.iter().all(|f| f.rule != "req.target.ws-uri"), "{:?}", l.exchanges[0].findings);
+    assert!(
+        l.exchanges[0].findings.iter().all(|f| f.rule != "req.target.ws-uri"),
+        "{:?}",
+        l.exchanges[0].findings
+    );
 }
 
 #[test]

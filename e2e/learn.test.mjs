@@ -109,6 +109,14 @@ appTest('the exceptions the page lists are the ones Chromium throws', async ({ p
       ws.onerror = resolve;
     });
     ws.close(1000);
+    // An http URL is taken and turned into ws.
+    const viaHttp = new WebSocket(`${lab.replace(/^ws:/, 'http:')}/echo`);
+    out.httpBecomes = viaHttp.url.split(':')[0];
+    await new Promise((resolve) => {
+      viaHttp.onopen = resolve;
+      viaHttp.onerror = resolve;
+    });
+    viaHttp.close(1000);
     return out;
   }, LAB_URL);
   assert.deepEqual(thrown, {
@@ -120,9 +128,11 @@ appTest('the exceptions the page lists are the ones Chromium throws', async ({ p
     sendWhileConnecting: 'InvalidStateError',
     code: 'InvalidAccessError',
     reason: 'SyntaxError',
+    httpBecomes: 'ws',
   });
   const text = await page.locator('#api-errors').textContent();
-  for (const error of new Set(Object.values(thrown))) assert.match(text, new RegExp(error));
+  for (const [what, error] of Object.entries(thrown)) if (what !== 'httpBecomes') assert.match(text, new RegExp(error));
+  assert.match(text, /http and https are accepted and turned into ws and wss/);
 }, LEARN);
 
 const HTTPS_ORIGIN = 'https://handshake-lab.test';

@@ -158,6 +158,9 @@ appTest('from an https page Chromium refuses ws:// to another host with a Securi
   assert.equal(error, 'SecurityError');
   assert.deepEqual(sockets, []);
   assert.match(await page.locator('#mixed-content').textContent(), /Chromium throws a SecurityError/);
+}, {
+  // Chromium also says so in the console.
+  allowConsoleErrors: [/^Mixed Content: .* the insecure WebSocket endpoint 'ws:\/\/example\.com\/chat'\. This request has been blocked/],
 });
 
 appTest('the exchange steps through the real bytes', async ({ page }) => {

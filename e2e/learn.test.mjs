@@ -20,14 +20,24 @@ appTest('every topic has its section, reachable from the table of contents', asy
     'The Sec-WebSocket headers',
     "A tester's checklist",
     'Failures and their status codes',
+    'Version negotiation',
+    'Redirects',
+    'Authentication from a browser',
+    'Cross-site WebSocket hijacking',
+    'Mixed content',
+    'Exceptions the browser API throws',
+    'TLS, SNI and close code 1015',
     'Simulate an upgrade',
     'HTTP/2 and HTTP/3',
+    'Masking',
+    'The closing handshake',
     'Close codes',
     'Every rule the linter checks',
   ];
   for (const title of titles) {
     await page.getByRole('heading', { level: 3, name: title }).waitFor(T);
   }
+  assert.deepEqual((await toc.getByRole('link').allTextContents()).map((t) => t.trim()), titles);
   await toc.getByRole('link', { name: 'Close codes' }).click();
   await page.waitForFunction(() => document.activeElement?.id === 'close-codes', null, T);
   assert.match(page.url(), /#\/learn\?at=close-codes/);
@@ -35,6 +45,123 @@ appTest('every topic has its section, reachable from the table of contents', asy
   // 101 is explained in the page's own words.
   assert.match(await page.locator('#why').textContent(), /101 Switching Protocols/);
 }, LEARN);
+
+appTest('each new topic has its own address, reached from the table of contents and by a shared link', async ({ page }) => {
+  const topics = {
+    versions: /Sec-WebSocket-Version lets the two sides settle on a protocol version by retrying/,
+    redirects: /redirect mode "error"/,
+    auth: /cannot add an Authorization header/,
+    hijacking: /not covered by CORS/,
+    'mixed-content': /SecurityError/,
+    'api-errors': /InvalidAccessError/,
+    tls: /Server Name Indication/,
+    masking: /cache poisoning/,
+    closing: /wasClean/,
+  };
+  const toc = page.getByRole('navigation', { name: 'On this page' });
+  for (const [id, text] of Object.entries(topics)) {
+    await toc.locator(`a[href="#/learn?at=${id}"]`).click();
+    await page.waitForFunction((id) => document.activeElement?.id === id, id, T);
+    assert.match(page.url(), new RegExp(`#/learn\\?at=${id}(&|$)`));
+    const section = page.locator(`section#${id}`);
+    assert.ok(await section.isVisible());
+    assert.match(await section.textContent(), text);
+    // Every RFC link in the section names the section it points at.
+    for (const link of await section.locator('a[href^="https://www.rfc-editor.org/"]').all()) {
+      const [, rfc, number] = (await link.getAttribute('href')).match(/rfc(\d+)#section-([\d.]+)$/);
+      assert.equal((await link.textContent()).trim(), `RFC ${rfc} §${number}`);
+    }
+  }
+  // Opened from an address, a topic is shown and focused.
+  await page.goto(`${APP_URL}#/learn?at=closing`);
+  await waitForApp(page);
+  await page.waitForFunction(() => document.activeElement?.id === 'closing', null, T);
+  // Every rule linked anywhere on the page is in the core's catalogue.
+  const catalogue = cli(['rules']).stdout;
+  const linked = await page.locator('.rule-links a').allTextContents();
+  for (const id of linked) assert.ok(catalogue.includes(id.trim()), `${id} is not in the core's catalogue`);
+  for (const id of ['h2.scheme', 'req.version.missing', 'req.origin.missing']) assert.ok(linked.some((l) => l.trim() === id), id);
+}, LEARN);
+
+appTest('the exceptions the page lists are the ones Chromium throws', async ({ page }) => {
+  const thrown = await page.evaluate(async (lab) => {
+    const name = (f) => {
+      try {
+        f();
+        return 'nothing';
+      } catch (e) {
+        return e.name;
+      }
+    };
+    const out = {
+      url: name(() => new WebSocket('ws://example.com:99999/')),
+      scheme: name(() => new WebSocket('ftp://example.com/')),
+      fragment: name(() => new WebSocket('ws://example.com/#room')),
+      notToken: name(() => new WebSocket('ws://example.com/', ['a b'])),
+      twice: name(() => new WebSocket('ws://example.com/', ['chat', 'chat'])),
+    };
+    const ws = new WebSocket(`${lab}/echo`);
+    out.sendWhileConnecting = name(() => ws.send('x'));
+    out.code = name(() => ws.close(1001));
+    out.reason = name(() => ws.close(1000, 'x'.repeat(124)));
+    await new Promise((resolve) => {
+      ws.onopen = resolve;
+      ws.onerror = resolve;
+    });
+    ws.close(1000);
+    // An http URL is taken and turned into ws.
+    const viaHttp = new WebSocket(`${lab.replace(/^ws:/, 'http:')}/echo`);
+    out.httpBecomes = viaHttp.url.split(':')[0];
+    await new Promise((resolve) => {
+      viaHttp.onopen = resolve;
+      viaHttp.onerror = resolve;
+    });
+    viaHttp.close(1000);
+    return out;
+  }, LAB_URL);
+  assert.deepEqual(thrown, {
+    url: 'SyntaxError',
+    scheme: 'SyntaxError',
+    fragment: 'SyntaxError',
+    notToken: 'SyntaxError',
+    twice: 'SyntaxError',
+    sendWhileConnecting: 'InvalidStateError',
+    code: 'InvalidAccessError',
+    reason: 'SyntaxError',
+    httpBecomes: 'ws',
+  });
+  const text = await page.locator('#api-errors').textContent();
+  for (const [what, error] of Object.entries(thrown)) if (what !== 'httpBecomes') assert.match(text, new RegExp(error));
+  assert.match(text, /http and https are accepted and turned into ws and wss/);
+}, LEARN);
+
+const HTTPS_ORIGIN = 'https://handshake-lab.test';
+
+appTest('from an https page Chromium refuses ws:// to another host with a SecurityError, as the page says', async ({ page, context }) => {
+  const app = new URL(APP_URL);
+  await context.route(`${HTTPS_ORIGIN}/**`, async (route) => {
+    const url = route.request().url().replace(HTTPS_ORIGIN, app.origin);
+    await route.fulfill({ response: await route.fetch({ url }) });
+  });
+  await page.goto(`${HTTPS_ORIGIN}${app.pathname}#/learn?at=mixed-content`);
+  await waitForApp(page);
+  assert.equal(await page.evaluate(() => window.isSecureContext && location.protocol), 'https:');
+  const sockets = watchSockets(page);
+  const error = await page.evaluate(() => {
+    try {
+      new WebSocket('ws://example.com/chat');
+      return 'nothing';
+    } catch (e) {
+      return e.name;
+    }
+  });
+  assert.equal(error, 'SecurityError');
+  assert.deepEqual(sockets, []);
+  assert.match(await page.locator('#mixed-content').textContent(), /Chromium throws a SecurityError/);
+}, {
+  // Chromium also says so in the console.
+  allowConsoleErrors: [/^Mixed Content: .* the insecure WebSocket endpoint 'ws:\/\/example\.com\/chat'\. This request has been blocked/],
+});
 
 appTest('the exchange steps through the real bytes', async ({ page }) => {
   const section = page.locator('#exchange');

@@ -57,6 +57,8 @@ const WARNINGS = [
   ['http.obs-fold', 'a folded field', add('X-Fold: a\r\n b'), { ws: 400, websockets: 'closes', gorilla: null }],
   // RFC 6455's own example key, with non-zero trailing bits.
   ['req.key.noncanonical', 'a non-canonical key', (r) => r.replace(KEY, 'AQIDBAUGBwgJCgsMDQ4PEC=='), { ws: null, websockets: null, gorilla: null }],
+  // The ws URL in the request line, as Chromium's DevTools displays it (never sent by a browser).
+  ['req.target.ws-uri', 'a ws:// URI as the target', (r) => r.replace('GET / ', `GET ws://${r.match(/^Host: (\S+)/m)[1]}/ `), { ws: null, websockets: null, gorilla: null }],
 ];
 
 /** Whether `response` is what the core's answer says: a status, 101, or nothing. */

@@ -4,8 +4,9 @@
 
 use handshake::close::{self as codes, CodeRange};
 
-/// The largest reason `close()` takes: a Close frame's payload is at most 125
-/// bytes (RFC 6455 §5.5), two of them the code.
+/// The largest reason `close()` takes (WHATWG WebSockets, close()): a Close
+/// frame's payload is at most 125 bytes (RFC 6455 §5.5), two of them the code
+/// (§5.5.1).
 pub const MAX_REASON_BYTES: usize = 123;
 
 /// What to pass to `close()`.
@@ -62,7 +63,7 @@ pub fn check(code: &str, reason: &str) -> Result<CloseCall, String> {
             format!(" ({} characters: those outside ASCII take 2-4 bytes each)", reason.chars().count())
         };
         problems.push(format!(
-            "The reason is {len} bytes of UTF-8{multibyte}; at most {MAX_REASON_BYTES} fit, because a Close frame's payload is at most 125 bytes and 2 of them are the code (RFC 6455 §5.5). Shorten it by {}.",
+            "The reason is {len} bytes of UTF-8{multibyte}; close() takes at most {MAX_REASON_BYTES} (WHATWG WebSockets), because a control frame's payload is at most 125 bytes (RFC 6455 §5.5) and a Close frame's first 2 are the code (§5.5.1). Shorten it by {}.",
             super::bytes(len - MAX_REASON_BYTES)
         ));
     }
@@ -86,9 +87,11 @@ pub fn refusal(code: u16) -> Option<String> {
             c.meaning.trim_end_matches(" (reported locally, never sent)")
         ),
         Some(c) => format!(
-            "{} belongs to the browser and the server, which send it when {} (RFC 6455 §7.4.1)",
+            "{} belongs to the browser and the server, which send it when {} ({})",
             code_name(code),
-            c.meaning
+            c.meaning,
+            // 1012-1014 were registered after RFC 6455.
+            if code > 1011 { "IANA WebSocket Close Code Number Registry" } else { "RFC 6455 §7.4.1" }
         ),
         None => match codes::range(code) {
             CodeRange::Protocol => format!(

@@ -1,6 +1,8 @@
 //! The explainer: what `101 Switching Protocols` means, the exchange byte by
 //! byte, the headers, the tester's checklist, failures and their status codes,
-//! how to simulate an upgrade, HTTP/2 and HTTP/3, close codes, and the rule
+//! version negotiation, redirects, authentication, cross-site hijacking, mixed
+//! content, the API's exceptions, TLS, how to simulate an upgrade, HTTP/2 and
+//! HTTP/3, masking, the closing handshake, close codes, and the rule
 //! catalogue. Rule texts, examples and accept values come from the core.
 
 use handshake::Severity;
@@ -23,8 +25,17 @@ const SECTIONS: &[(&str, &str)] = &[
     ("headers", "The Sec-WebSocket headers"),
     ("checklist", "A tester's checklist"),
     ("failures", "Failures and their status codes"),
+    ("versions", "Version negotiation"),
+    ("redirects", "Redirects"),
+    ("auth", "Authentication from a browser"),
+    ("hijacking", "Cross-site WebSocket hijacking"),
+    ("mixed-content", "Mixed content"),
+    ("api-errors", "Exceptions the browser API throws"),
+    ("tls", "TLS, SNI and close code 1015"),
     ("simulate", "Simulate an upgrade"),
     ("h2", "HTTP/2 and HTTP/3"),
+    ("masking", "Masking"),
+    ("closing", "The closing handshake"),
     ("close-codes", "Close codes"),
     ("rules", "Every rule the linter checks"),
 ];
@@ -94,8 +105,17 @@ pub fn LearnView() -> impl IntoView {
             <Headers />
             <Checklist />
             <Failures />
+            <Versions />
+            <Redirects />
+            <Auth />
+            <Hijacking />
+            <MixedContent />
+            <ApiErrors />
+            <Tls />
             <Simulate />
             <Http2 />
+            <Masking />
+            <Closing />
             <CloseCodes />
             <Rules />
         </section>
@@ -145,12 +165,12 @@ const STEPS: &[Step] = &[
     },
     Step {
         title: "It asks for a resource with GET",
-        text: "The request line names the path of the WebSocket URL and HTTP/1.1 (a server must ignore Upgrade in HTTP/1.0). Host says which site is meant.",
+        text: "The request line names the path and query of the WebSocket URL (ws://example.com/chat?room=1 asks for /chat?room=1) and HTTP/1.1 (a server must ignore Upgrade in HTTP/1.0). Host says which site is meant.",
         lines: &[0, 1],
     },
     Step {
         title: "It asks to switch protocols",
-        text: "Upgrade names the protocol wanted. Connection: Upgrade marks the Upgrade header as meant for this hop only, so a proxy that does not understand it drops it instead of passing it on.",
+        text: "Upgrade names the protocol wanted. Connection: Upgrade declares Upgrade a hop-by-hop field, and HTTP requires it whenever Upgrade is sent (RFC 9110 §7.8). Every proxy removes hop-by-hop fields before forwarding a request; a proxy that supports WebSockets asks its own next hop for the upgrade again, and one that does not passes on a plain GET.",
         lines: &[2, 3],
     },
     Step {
@@ -175,7 +195,7 @@ const STEPS: &[Step] = &[
     },
     Step {
         title: "From here on: frames",
-        text: "After the empty line that ends the 101, no more HTTP is spoken on this connection. Both sides send WebSocket frames (text, binary, ping, pong) until one sends a close frame with a close code.",
+        text: "After the empty line that ends the 101, no more HTTP is spoken on this connection. Both sides send WebSocket frames (text, binary, ping, pong) until one of them starts the closing handshake with a Close frame.",
         lines: &[12],
     },
 ];
@@ -270,7 +290,7 @@ const HEADER_ROWS: &[HeaderRow] = &[
     HeaderRow {
         name: "Sec-WebSocket-Key",
         sent_by: "client",
-        purpose: "A fresh random nonce (16 bytes, base64). It is no secret: it makes the server prove it speaks WebSocket, and stops a cache from replaying an old answer.",
+        purpose: "A fresh random nonce (16 bytes, base64). The server folds it into its accept value to prove it read a WebSocket handshake: a script cannot use XHR or a form to talk to a WebSocket server, and a server that does not speak WebSocket is not taken for one (RFC 6455 §1.3, §1.6, §11.3.1). It is no secret and no credential: it gives neither authentication nor privacy.",
         example: "",
         rules: &["req.key.missing", "req.key.invalid", "req.key.noncanonical"],
     },
@@ -385,13 +405,13 @@ const CHECKLIST: &[CheckItem] = &[
     },
     CheckItem {
         check: "The response status is 101",
-        why: "Only 101 Switching Protocols means the protocol changed (200 for HTTP/2 and HTTP/3). Anything else is a refusal, whatever its body says.",
+        why: "Only 101 Switching Protocols means the protocol changed (any 2xx for HTTP/2 and HTTP/3). Anything else is a refusal, whatever its body says.",
         rules: &["res.status", "h2.status"],
         example: "refused-origin",
     },
     CheckItem {
         check: "Sec-WebSocket-Accept matches the key",
-        why: "Clients recompute it and drop the connection on a mismatch: it is what stops a non-WebSocket server, or a cache, from being mistaken for a WebSocket endpoint.",
+        why: "Clients recompute it and drop the connection on a mismatch: it shows that the server read this WebSocket handshake, so a server that does not speak WebSocket is never mistaken for one.",
         rules: &["res.accept.mismatch", "res.accept.missing", "res.accept.duplicate"],
         example: "wrong-accept",
     },
@@ -409,7 +429,7 @@ const CHECKLIST: &[CheckItem] = &[
     },
     CheckItem {
         check: "Closing uses a proper close code",
-        why: "A close frame carries a code from the table below; 1005, 1006 and 1015 are reported locally and never sent. This happens after the handshake, so a capture of the handshake cannot show it: try it in the Live view.",
+        why: "A Close frame carries a code from the table below, or none at all. 1004 is reserved, and 1005, 1006 and 1015 are only reported locally: none of the four is ever sent. This happens after the handshake, so a capture of the handshake cannot show it: try it in the Live view.",
         rules: &[],
         example: "",
     },
@@ -485,9 +505,17 @@ const STATUSES: &[(&str, &str, &str)] = &[
         "Upgrade required: the upgrade headers are missing, or the version is not spoken.",
         "unsupported-version",
     ),
-    ("3xx", "A redirect. Browsers do not follow redirects for WebSockets: the connection fails.", ""),
+    (
+        "3xx",
+        "A redirect. RFC 6455 allows it, but browsers do not follow redirects for WebSockets: the connection fails.",
+        "",
+    ),
     ("200", "Something answered as plain HTTP and ignored the upgrade.", ""),
-    ("502, 504", "A proxy in front of the server did not pass the upgrade on.", ""),
+    (
+        "502, 504",
+        "A gateway in front of the server got an invalid answer (502) or none in time (504) from the server behind it. A proxy that merely drops Upgrade usually passes on the backend's answer to a plain GET instead: 400 or 426 from a WebSocket server, 200 from a web page.",
+        "",
+    ),
 ];
 
 #[component]
@@ -691,7 +719,9 @@ fn Http2() -> impl IntoView {
                 </li>
                 <li>
                     "No Upgrade or Connection headers (they are forbidden in HTTP/2 and HTTP/3), and no key or accept: "
-                    "the settings exchange already proved that the server understands."
+                    "RFC 8441 §5 says the :protocol pseudo-header supersedes them. "
+                    <code>":scheme"</code> " is " <code>"https"</code> " for a wss:// URL and " <code>"http"</code>
+                    " for ws://, never ws or wss; " <code>":path"</code> " is the path and query."
                 </li>
                 <li>"Success is any 2xx, normally 200. Version, Origin, Protocol and Extensions work as over HTTP/1.1, in lower case."</li>
                 <li>"Many WebSockets then share one connection, each on its own stream."</li>
@@ -699,7 +729,15 @@ fn Http2() -> impl IntoView {
             <p>
                 "Browsers use it only with a server that has advertised the setting on a connection they already have; otherwise they open an HTTP/1.1 connection for the WebSocket. "
                 "Try the " <ExampleLink id="h2-extended-connect" /> " example; the rules: "
-                <RuleLinks ids=&["h2.method", "h2.protocol", "h2.pseudo", "h2.connection-specific", "h2.key-present", "h2.status"] />
+                <RuleLinks ids=&[
+                    "h2.method",
+                    "h2.protocol",
+                    "h2.pseudo",
+                    "h2.scheme",
+                    "h2.connection-specific",
+                    "h2.key-present",
+                    "h2.status",
+                ] />
             </p>
         </section>
     }
@@ -736,8 +774,10 @@ fn CloseCodes() -> impl IntoView {
         <section id="close-codes" tabindex="-1" aria-labelledby="close-codes-title">
             <h3 id="close-codes-title">"Close codes"</h3>
             <p>
-                "A WebSocket ends with a close frame carrying a two-byte code and an optional reason of at most 123 bytes of UTF-8 "
-                "(RFC 6455 §7.4). A script calling close() may only use 1000 or a code from 3000 to 4999; anything else throws. "
+                "A Close frame may carry a two-byte code followed by a reason in UTF-8, or nothing at all; a Close without a code is reported as 1005 "
+                "(RFC 6455 §5.5.1, §7.1.5). A control frame's payload is at most 125 bytes (§5.5), so a reason has at most 123, "
+                "and close() refuses a longer one (WHATWG WebSockets). A script calling close() may only use 1000 or a code from 3000 to 4999; "
+                "anything else throws. The codes are defined in RFC 6455 §7.4; 1012 to 1014 were added later, in the IANA registry only. "
                 "A failed handshake never gets that far: the browser reports 1006."
             </p>
             <div class="table-wrap" tabindex="0" role="group" aria-label="Close codes table">
@@ -768,6 +808,250 @@ fn CloseCodes() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+        </section>
+    }
+}
+
+/// A link to a section of a standard, opening in a new tab.
+#[component]
+fn Cite(
+    /// The section's address.
+    #[prop(into)]
+    href: String,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <a href=href target="_blank" rel="noopener noreferrer">
+            {children()}
+        </a>
+    }
+}
+
+const RFC6455: &str = "https://www.rfc-editor.org/rfc/rfc6455";
+
+/// `RFC 6455 §x` linked to the section.
+fn rfc6455(section: &'static str) -> impl IntoView {
+    view! { <Cite href=format!("{RFC6455}#section-{section}")>{format!("RFC 6455 §{section}")}</Cite> }
+}
+
+#[component]
+fn Versions() -> impl IntoView {
+    view! {
+        <section id="versions" tabindex="-1" aria-labelledby="versions-title">
+            <h3 id="versions-title">"Version negotiation"</h3>
+            <p>
+                "Sec-WebSocket-Version lets the two sides settle on a protocol version by retrying (" {rfc6455("4.4")}
+                "). The client asks for the version it prefers. A server that does not speak it refuses the handshake "
+                "(426 Upgrade Required is the example of " {rfc6455("4.2.2")} ", 400 the one of §4.4) and lists the versions it does speak "
+                "in Sec-WebSocket-Version, in one field or several. A client that knows one of them may then repeat the handshake with it."
+            </p>
+            <p>
+                "Today every client sends 13, the only version of RFC 6455: 9 to 12 are reserved and 7 and 8 were drafts. "
+                "A refusal that lists no versions leaves the client nothing to retry with. A request without the field is not a negotiation "
+                "at all but a malformed handshake, answered with 400."
+            </p>
+            <p>
+                "Try the " <ExampleLink id="unsupported-version" /> " example; the rules: "
+                <RuleLinks ids=&["req.version.unsupported", "req.version.missing", "res.version-header"] />
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn Redirects() -> impl IntoView {
+    view! {
+        <section id="redirects" tabindex="-1" aria-labelledby="redirects-title">
+            <h3 id="redirects-title">"Redirects"</h3>
+            <p>
+                "RFC 6455 lets a server answer the handshake with a 3xx redirect (" {rfc6455("4.2.2")}
+                ", step 3) and leaves it to the client whether to follow (" {rfc6455("4.1")} "). Browsers never follow: "
+                "the WebSocket fetch runs with redirect mode \"error\" ("
+                <Cite href="https://websockets.spec.whatwg.org/#concept-websocket-establish">"WHATWG WebSockets"</Cite>
+                "), so a 301, 302, 307 or 308 fails the connection and the page sees close code 1006. "
+                "The standard's reason: with an open redirector on the same host, a script could otherwise be sent to any host on the internet."
+            </p>
+            <p>
+                "The usual culprits are a server or proxy that redirects http to https, or /chat to /chat/, in front of the WebSocket path. "
+                "Use the final URL (wss://, exact path) or exempt the WebSocket path from the redirect. Clients outside browsers choose for themselves; Node's ws, for one, follows only when its followRedirects option is set."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn Auth() -> impl IntoView {
+    view! {
+        <section id="auth" tabindex="-1" aria-labelledby="auth-title">
+            <h3 id="auth-title">"Authentication from a browser"</h3>
+            <p>
+                "The browser's WebSocket API takes a URL and a list of subprotocols, nothing else: a page cannot add an Authorization header, or any other header, to the handshake. "
+                "RFC 6455 leaves authentication to the usual HTTP means (" {rfc6455("10.5")}
+                "), and a server may answer 401 (" {rfc6455("4.2.2")}
+                ", step 2), but a script never sees that status: it gets an error and close code 1006. Pages use one of these instead:"
+            </p>
+            <ul>
+                <li>
+                    <strong>"Cookies."</strong>
+                    " The browser sends the site's cookies with the handshake by itself. Then the server must check Origin, or any site can use them (see "
+                    <a href="#/learn?at=hijacking">"cross-site hijacking"</a> ")."
+                </li>
+                <li>
+                    <strong>"A token in the query string"</strong>
+                    " (wss://api.example.com/feed?token=…). Simple, but URLs are written to server and proxy access logs and to monitoring tools, "
+                    "so the token leaks there: make it a short-lived ticket that works once."
+                </li>
+                <li>
+                    <strong>"A token in the subprotocol list"</strong>
+                    " (new WebSocket(url, [\"chat\", token])). It travels in Sec-WebSocket-Protocol, which logs rarely keep. It must be a token "
+                    "(no spaces, no / or =, so base64url without padding), and the server must answer with one of the offered values or the browser "
+                    "fails the connection: it selects the real subprotocol, never the token."
+                </li>
+                <li>
+                    <strong>"A token in the first message."</strong>
+                    " The connection opens unauthenticated; the server closes it (1008 Policy Violation, say) when the token is wrong or late."
+                </li>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn Hijacking() -> impl IntoView {
+    view! {
+        <section id="hijacking" tabindex="-1" aria-labelledby="hijacking-title">
+            <h3 id="hijacking-title">"Cross-site WebSocket hijacking"</h3>
+            <p>
+                "WebSockets are not covered by CORS: a page from any site may open a WebSocket to any server, and the browser sends that server's "
+                "cookies with the handshake (the WebSocket fetch includes credentials). A server that trusts the cookie alone lets a page on another "
+                "site open a connection in the user's name and read everything that comes back. That is cross-site WebSocket hijacking."
+            </p>
+            <p>
+                "The defence is Origin. Browsers always send it and scripts cannot change it, so the server compares it with the origins of its own "
+                "pages and refuses the others, with 403 Forbidden (" {rfc6455("10.2")} ", " {rfc6455("4.2.2")}
+                "). Origin protects people using browsers and nothing more: a client that is not a browser can send any Origin it likes ("
+                {rfc6455("1.6")} "), so an origin check never replaces authentication. A token the attacker's page cannot know "
+                "(in the URL or the first message) closes the gap for cookie-based sessions."
+            </p>
+            <p>
+                "Try the " <ExampleLink id="refused-origin" /> " example; the rule: " <RuleLinks ids=&["req.origin.missing"] />
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn MixedContent() -> impl IntoView {
+    view! {
+        <section id="mixed-content" tabindex="-1" aria-labelledby="mixed-content-title">
+            <h3 id="mixed-content-title">"Mixed content"</h3>
+            <p>
+                "A page loaded over https may not open an unencrypted ws:// connection to another host: that is mixed content, and the browser blocks it. "
+                "Chromium throws a SecurityError from the WebSocket constructor, so the script gets an exception instead of an error event "
+                "(this project's tests check it); the WHATWG standard itself leaves the block to Fetch's mixed-content check. "
+                "Use wss:// from https pages."
+            </p>
+            <p>
+                "Loopback addresses (ws://127.0.0.1, ws://localhost) count as trustworthy and are not mixed content; Chromium may ask for permission to reach the local network instead. "
+                "The " <a href="#/live">"Live view"</a> " explains the block before it tries."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn ApiErrors() -> impl IntoView {
+    view! {
+        <section id="api-errors" tabindex="-1" aria-labelledby="api-errors-title">
+            <h3 id="api-errors-title">"Exceptions the browser API throws"</h3>
+            <p>
+                <Cite href="https://websockets.spec.whatwg.org/#dom-websocket-websocket">"new WebSocket(url, protocols)"</Cite>
+                " throws a SyntaxError (a DOMException) before anything goes on the network when:"
+            </p>
+            <ul>
+                <li>"the URL does not parse;"</li>
+                <li>"its scheme is not ws or wss (http and https are accepted and turned into ws and wss);"</li>
+                <li>"it has a fragment (#…);"</li>
+                <li>"a subprotocol is not a token (a space, a slash, an empty string) or is offered twice."</li>
+            </ul>
+            <p>
+                <Cite href="https://websockets.spec.whatwg.org/#dom-websocket-close">"close(code, reason)"</Cite>
+                " throws an InvalidAccessError when a code is given that is neither 1000 nor between 3000 and 4999, and a SyntaxError when the reason "
+                "is longer than 123 bytes of UTF-8. send() throws an InvalidStateError while the socket is still connecting."
+            </p>
+            <p>
+                "These are thrown at once, in the calling script. Everything that goes wrong later (DNS, a refused connection, TLS, a refused handshake) "
+                "arrives instead as an error event and a close event with code 1006, with no detail."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn Tls() -> impl IntoView {
+    view! {
+        <section id="tls" tabindex="-1" aria-labelledby="tls-title">
+            <h3 id="tls-title">"TLS, SNI and close code 1015"</h3>
+            <p>
+                "A wss:// connection begins with a TLS handshake, before any HTTP, and the client must send the server's name in the Server Name Indication "
+                "extension (" {rfc6455("4.1")} "), so that a server hosting many names can pick the right certificate. A server that does not host the "
+                "name asked for closes the connection (" {rfc6455("4.2.2")} ", step 1)."
+            </p>
+            <p>
+                "When the TLS handshake fails, for instance because the certificate cannot be verified, RFC 6455 sets aside close code 1015 to report "
+                "it; like 1005 and 1006 it is never sent in a Close frame (" {rfc6455("7.4.1")} "). Browsers do not use it: the WebSocket standard "
+                "makes a TLS failure look to the script exactly like a refused connection or a failed handshake, code 1006 ("
+                <Cite href="https://websockets.spec.whatwg.org/#feedback-from-the-protocol">"WHATWG WebSockets"</Cite>
+                "). To see the real cause, try the same host with curl -v or openssl s_client -servername."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn Masking() -> impl IntoView {
+    view! {
+        <section id="masking" tabindex="-1" aria-labelledby="masking-title">
+            <h3 id="masking-title">"Masking"</h3>
+            <p>
+                "Every frame a client sends is masked: the client picks a fresh, unpredictable 32-bit key for each frame, puts it in the frame header "
+                "and XORs the payload with it (" {rfc6455("5.3")} "). A server never masks, and each side must close the connection if the other "
+                "gets this wrong (" {rfc6455("5.1")} ")."
+            </p>
+            <p>
+                "Masking is not encryption: the key travels in clear next to the data, and it is applied over TLS too. It exists so that a script "
+                "cannot choose the bytes that appear on the wire. Before WebSocket was standardised, experiments showed that data sent after an "
+                "upgrade could be made to look like an HTTP request to a proxy that did not understand the upgrade, which then cached the attacker's "
+                "answer and served it to other users: cache poisoning (" {rfc6455("10.3")}
+                "). An unpredictable mask takes that control away. The handshake's key and accept do not do this job; they only prove that the server read a WebSocket handshake."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn Closing() -> impl IntoView {
+    view! {
+        <section id="closing" tabindex="-1" aria-labelledby="closing-title">
+            <h3 id="closing-title">"The closing handshake"</h3>
+            <ol>
+                <li>
+                    "Either side starts: it sends a Close frame, with or without a code and reason, and sends no data after it."
+                </li>
+                <li>"The other side answers with a Close frame of its own, usually echoing the code (" {rfc6455("5.5.1")} ")."</li>
+                <li>
+                    "Once an endpoint has sent and received a Close, the TCP connection is shut. The server closes it first, at once; the client "
+                    "waits for that and closes by itself only when the server takes too long, so that the server, not the client, keeps the "
+                    "TIME_WAIT state (" {rfc6455("7.1.1")} ")."
+                </li>
+            </ol>
+            <p>
+                "A connection whose TCP closed after this exchange closed cleanly (" {rfc6455("7.1.4")} "). In the browser the close event then has "
+                <Cite href="https://websockets.spec.whatwg.org/#dom-closeevent-wasclean">"wasClean"</Cite>
+                " true and the code from the peer's Close frame, or 1005 when that frame had none (" {rfc6455("7.1.5")}
+                "). When TCP ends without the exchange, wasClean is false and the code is 1006. close() without a code sends a Close frame with no body."
+            </p>
+            <p>"Close a real connection in the " <a href="#/live">"Live view"</a> " to see both sides of it."</p>
         </section>
     }
 }

@@ -185,8 +185,10 @@ pub fn meaning(code: u16) -> &'static str {
 }
 
 /// Whether `code` may appear in a Close frame on the wire: the defined codes
-/// an endpoint may send, and 3000-4999 (RFC 6455 §7.4.1, §7.4.2). A peer
-/// receiving any other code fails the connection.
+/// an endpoint may send (RFC 6455 §7.4.1, and 1012-1014 from the IANA
+/// registry), and 3000-4999 (§7.4.2). RFC 6455 does not say what a receiver
+/// does with any other code; failing the connection (with 1002) is what test
+/// suites such as Autobahn expect, a convention rather than a rule.
 pub fn may_be_sent(code: u16) -> bool {
     match lookup(code) {
         Some(c) => c.sent,

@@ -41,10 +41,10 @@ pub const PARAM_VALUE: Rule = Rule::new(
 pub const RESPONSE_MULTIPLE: Rule = Rule::new(
     "pmd.response.multiple",
     Severity::Error,
-    "RFC 7692 §7",
-    "https://www.rfc-editor.org/rfc/rfc7692#section-7",
+    "RFC 7692 §5",
+    "https://www.rfc-editor.org/rfc/rfc7692#section-5",
     "The response accepts permessage-deflate more than once",
-    "A server accepts at most one permessage-deflate offer; two in a response leave the client unable to tell which configuration is in force, and it fails the connection.",
+    "Every permessage-deflate element claims the RSV1 bit to mark compressed messages, and RFC 7692 §5 forbids a server to accept a compression extension together with another extension that uses RSV1 the same way; a client that gets such a response must fail the connection. Two elements would also leave it unable to tell which parameters are in force.",
     "Answer with one permessage-deflate element.",
 );
 
@@ -63,8 +63,8 @@ pub const RESPONSE_SERVER_WINDOW_LARGER: Rule = Rule::new(
     Severity::Error,
     "RFC 7692 §7.1.2.1",
     "https://www.rfc-editor.org/rfc/rfc7692#section-7.1.2.1",
-    "server_max_window_bits in the response is larger than offered",
-    "When the client offers server_max_window_bits=N, a server that accepts must answer with server_max_window_bits of N or less (leaving it out means 15). The client cannot inflate with a larger window and fails the connection.",
+    "The response's server_max_window_bits is missing or larger than offered",
+    "When the client offers server_max_window_bits=N, a server accepts that offer by including server_max_window_bits with a value of N or less in its response (RFC 7692 §7.1.2.1); leaving the parameter out, or answering with more, breaks that rule. The client may not be able to inflate with a larger window and fails the connection. A server that cannot limit its window declines the offer instead.",
     "Answer with server_max_window_bits no larger than the offer, or decline the offer.",
 );
 

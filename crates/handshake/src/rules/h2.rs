@@ -33,8 +33,19 @@ pub const PSEUDO: Rule = Rule::new(
     "RFC 8441 §4",
     "https://www.rfc-editor.org/rfc/rfc8441#section-4",
     "`:scheme`, `:path` or `:authority` is missing",
-    "An extended CONNECT must carry :scheme and :path (unlike a classic CONNECT) and :authority; the request is malformed without them.",
+    "An extended CONNECT must carry :scheme and :path (RFC 8441 §4), unlike a classic CONNECT, which omits them. It also carries :authority: clients that make HTTP/2 requests must send it (RFC 9113 §8.3.1), and for a WebSocket it holds what Host held in HTTP/1.1 (RFC 8441 §5). :path is the path and query of the WebSocket URI. The request is malformed without them.",
     "Send `:scheme: https`, `:path: /chat` and `:authority: example.com`.",
+)
+.refused(400);
+
+pub const SCHEME: Rule = Rule::new(
+    "h2.scheme",
+    Severity::Error,
+    "RFC 8441 §5",
+    "https://www.rfc-editor.org/rfc/rfc8441#section-5",
+    "`:scheme` is not `https` or `http`",
+    "The extended CONNECT names the HTTP scheme of the target, not the WebSocket one: `https` for a wss:// URL and `http` for a ws:// URL (RFC 8441 §5). The rest of the target (:authority, :path) is the WebSocket URL's. `ws` or `wss` here usually means a client or proxy copied the URL's scheme.",
+    "Send `:scheme: https` for wss:// (or `:scheme: http` for ws://).",
 )
 .refused(400);
 
@@ -55,7 +66,7 @@ pub const KEY_PRESENT: Rule = Rule::new(
     "RFC 8441 §5",
     "https://www.rfc-editor.org/rfc/rfc8441#section-5",
     "Sec-WebSocket-Key or Sec-WebSocket-Accept in an HTTP/2 handshake",
-    "Over HTTP/2 and HTTP/3 the key and accept are not used (the :protocol pseudo-header does their job). Their presence suggests an HTTP/1.1 handshake translated by a proxy, and servers ignore them.",
+    "Over HTTP/2 and HTTP/3 the key and accept are not processed: RFC 8441 §5 says the :protocol pseudo-header supersedes them. Their presence suggests an HTTP/1.1 handshake translated by a proxy, and servers ignore them.",
     "Leave Sec-WebSocket-Key and Sec-WebSocket-Accept out.",
 );
 
@@ -65,7 +76,7 @@ pub const STATUS: Rule = Rule::new(
     "RFC 8441 §5",
     "https://www.rfc-editor.org/rfc/rfc8441#section-5",
     "The HTTP/2 response status is not 2xx",
-    "Over HTTP/2 and HTTP/3 success is a 2xx (200), not 101: 101 does not exist in HTTP/2 (RFC 9113 §8.6). Any other status refuses the tunnel; see res.status for what the common codes mean.",
+    "Over HTTP/2 and HTTP/3 success is any 2xx (usually 200), not 101: 101 does not exist in HTTP/2 (RFC 9113 §8.6). Any other status refuses the tunnel; see res.status for what the common codes mean.",
     "Answer the extended CONNECT with `:status: 200`.",
 );
 
@@ -112,6 +123,19 @@ pub(crate) fn check_request(req: &Head<'_>, f: &mut Findings<'_>) {
         if req.header_field(pseudo).is_none() {
             f.fire(&PSEUDO, format!("{pseudo} is missing"), anchor);
         }
+    }
+    // RFC 8441 §5: "https" for wss, "http" for ws.
+    if let Some(scheme) = req.header_field(":scheme")
+        && !["https", "http"].iter().any(|s| s.eq_ignore_ascii_case(scheme.value.as_str()))
+    {
+        f.fire(
+            &SCHEME,
+            format!(
+                ":scheme is {:?}; a WebSocket over HTTP/2 or HTTP/3 uses https or http",
+                scheme.value.as_str()
+            ),
+            Some(&scheme.value),
+        );
     }
     check_connection_specific(req, f);
     // RFC 8441 §5: no Sec-WebSocket-Key.

@@ -71,6 +71,7 @@ pub static CATALOGUE: &[Rule] = &[
     request::METHOD,
     request::HTTP_VERSION,
     request::TARGET,
+    request::TARGET_WS_URI,
     request::HOST,
     request::UPGRADE,
     request::CONNECTION,
@@ -89,6 +90,7 @@ pub static CATALOGUE: &[Rule] = &[
     h2::METHOD,
     h2::PROTOCOL,
     h2::PSEUDO,
+    h2::SCHEME,
     h2::CONNECTION_SPECIFIC,
     h2::KEY_PRESENT,
     h2::STATUS,
@@ -132,7 +134,7 @@ pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeRepor
         if h2 {
             h2::check_request(req, &mut f);
         } else {
-            expected_accept = request::check(req, &mut f);
+            expected_accept = request::check(req, format, &mut f);
         }
         offers = Some(request::check_negotiation(req, &mut f));
     }

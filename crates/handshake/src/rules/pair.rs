@@ -13,7 +13,7 @@ pub const ACCEPT_MISMATCH: Rule = Rule::new(
     "RFC 6455 §4.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
     "Sec-WebSocket-Accept does not match the request's key",
-    "The accept value must be base64(SHA-1(key + \"258EAFA5-E914-47DA-95CA-C5AB0DC85B11\")), computed over the key exactly as sent (trimmed, not decoded or re-encoded). Any other value and the client fails the connection. Common causes: hashing the decoded key, hex instead of base64, a different GUID, or a cached response.",
+    "The accept value must be base64(SHA-1(key + \"258EAFA5-E914-47DA-95CA-C5AB0DC85B11\")), computed over the key exactly as sent (trimmed, not decoded or re-encoded). Any other value and the client fails the connection. Common causes: hashing the decoded key, hex instead of base64, a different GUID, or an accept computed for another request's key.",
     "Compute the accept from the key of this request (see the expected value).",
 );
 
@@ -23,7 +23,7 @@ pub const VERSION_HEADER: Rule = Rule::new(
     "RFC 6455 §4.2.2",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.2",
     "A version refusal without Sec-WebSocket-Version",
-    "When a server refuses the client's WebSocket version (with 426, or 400 as in §4.4's example) it must list the versions it supports in Sec-WebSocket-Version, so the client can retry. ws sends `13, 8` and gorilla `13`; python websockets sends nothing.",
+    "When a server refuses the client's WebSocket version (with 426, or 400 as in §4.4's example) it must list the versions it supports in Sec-WebSocket-Version (§4.2.2, §4.4), so the client can repeat the handshake with one of them. ws sends `13, 8` and gorilla `13`; python websockets sends nothing.",
     "Add `Sec-WebSocket-Version: 13` to the refusal.",
 );
 
@@ -40,10 +40,10 @@ pub const PROTOCOL_NOT_OFFERED: Rule = Rule::new(
 pub const PROTOCOL_MISSING: Rule = Rule::new(
     "res.protocol.missing",
     Severity::Error,
-    "RFC 6455 §4.2.2",
-    "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.2",
+    "WHATWG WebSockets",
+    "https://websockets.spec.whatwg.org/#concept-websocket-establish",
     "The client offered subprotocols and the response selects none",
-    "RFC 6455 lets a server leave Sec-WebSocket-Protocol out (no subprotocol), but browsers fail the connection when they asked for subprotocols and got none (WHATWG WebSockets, Fetch's \"establish a WebSocket connection\"), and so do ws and tungstenite clients. python websockets, gorilla and coder/websocket clients accept it. This is an error because browsers fail.",
+    "RFC 6455 lets a server leave Sec-WebSocket-Protocol out when it agrees to none of the offered subprotocols (§4.2.2, /subprotocol/). Browsers are stricter: when the page asked for subprotocols and the 101 names none, they fail the connection (WHATWG WebSockets, \"establish a WebSocket connection\"), and so do ws and tungstenite clients. python websockets, gorilla and coder/websocket clients accept it. This is an error because browsers fail.",
     "Select one of the offered subprotocols, or refuse the handshake (e.g. 400) if none is acceptable.",
 );
 

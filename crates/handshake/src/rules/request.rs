@@ -3,6 +3,7 @@
 
 use super::{Rule, deflate, pair::Offers};
 use crate::accept::{self, KeyProblem};
+use crate::capture::Format;
 use crate::head::Known;
 use crate::head::{Field, Head, is_token};
 use crate::headers::{self, GrammarError};
@@ -38,12 +39,22 @@ pub const TARGET: Rule = Rule::new(
     Severity::Error,
     "RFC 6455 §4.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
-    "The request target is not a path (or an absolute http, https, ws or wss URI)",
-    "The request-target is the path and query of the WebSocket URI (origin-form, `/chat?room=1`); servers must also accept the absolute form (RFC 9112 §3.2.2). A fragment (`#...`) is not allowed in a WebSocket URI (RFC 6455 §3), and browsers refuse such URLs before sending anything. A server answers 400 (or 404 when the path is valid but unknown). ws and gorilla refuse a target that is not a path or URI (`chat`) with 400 but pass a fragment, `*` or another scheme's URI on to the application; python websockets passes them all on.",
+    "The request target is neither a path nor an absolute http or https URI",
+    "A client sends the path and query of the WebSocket URI (origin-form, `/chat?room=1`) or the same resource as an absolute http or https URI (RFC 6455 §4.1 item 3); servers must accept the absolute form too (RFC 9112 §3.2.2). A ws or wss URI in the request line is req.target.ws-uri. A fragment (`#...`) is not allowed in a WebSocket URI (RFC 6455 §3), and browsers refuse such URLs before sending anything. A server answers 400 (or 404 when the path is valid but unknown). ws and gorilla refuse a target that is not a path or URI (`chat`) with 400 but pass a fragment, `*` or another scheme's URI on to the application; python websockets passes them all on.",
     "Send the path and query only, e.g. `GET /chat?room=1 HTTP/1.1`.",
 )
 .refused(400)
 .answers(Varies, Accepts, Varies);
+
+pub const TARGET_WS_URI: Rule = Rule::new(
+    "req.target.ws-uri",
+    Severity::Warning,
+    "RFC 6455 §4.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
+    "The request line names a ws:// or wss:// URI",
+    "On the wire the client sends the path and query (`GET /chat HTTP/1.1`) or the same resource as an absolute http or https URI; RFC 6455 §4.1 item 3 does not allow a ws or wss URI there, and the server side (§4.2.1 item 1) expects only those forms too. Chromium's DevTools, though, writes the ws URL into the request line of the raw request it shows: that is DevTools' display, and the browser sent the path. A head copied from DevTools gets this warning and nothing else; a head captured on the wire (or printed by curl -v) really broke the rule, and a strict server may answer 400. ws, python websockets and gorilla accept it.",
+    "Send the path and query, e.g. `GET /chat HTTP/1.1` (or `GET http://example.com/chat HTTP/1.1` through a proxy).",
+);
 
 pub const HOST: Rule = Rule::new(
     "req.host",
@@ -75,7 +86,7 @@ pub const CONNECTION: Rule = Rule::new(
     "RFC 6455 §4.2.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.1",
     "Connection does not contain the `Upgrade` token",
-    "Connection is a comma-separated token list that must include `Upgrade` (case-insensitive); `keep-alive, Upgrade` (as Firefox sends) is valid. Without it the Upgrade header is not for this hop and proxies drop it. RFC 6455 suggests 400; python websockets answers 426, gorilla 400, and a ws server answers 426 (Node does not see an upgrade at all).",
+    "Connection is a comma-separated token list that must include `Upgrade` (case-insensitive); `keep-alive, Upgrade` (as Firefox sends) is valid. The `Upgrade` option in Connection is what makes Upgrade a hop-by-hop field: RFC 9110 §7.8 requires every sender of Upgrade to list it there (§7.6.1), so that proxies consume it instead of forwarding it. Without it the request is not a valid upgrade request (RFC 6455 §4.1 item 6, §4.2.1 item 4) and the server does not switch. RFC 6455 suggests 400; python websockets answers 426, gorilla 400, and a ws server answers 426 (Node does not see an upgrade at all).",
     "Send `Connection: Upgrade`.",
 )
 .refused(400)
@@ -108,10 +119,10 @@ pub const KEY_DUPLICATE: Rule = Rule::new(
 pub const KEY_INVALID: Rule = Rule::new(
     "req.key.invalid",
     Severity::Error,
-    "RFC 6455 §4.1",
-    "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
+    "RFC 6455 §4.2.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.1",
     "Sec-WebSocket-Key is not base64 of 16 bytes",
-    "The key is a randomly chosen 16-byte value, base64-encoded: 22 characters and `==`. Surrounding whitespace is allowed, inner whitespace is not. ws and python websockets answer 400 (ws checks the shape with a regular expression, websockets decodes it). gorilla 1.5.0 and tungstenite only check that a key is present and accept it; later gorilla releases decode it and answer 400.",
+    "The client must send a randomly chosen 16-byte value, base64-encoded: 22 characters and `==` (RFC 6455 §4.1 item 7). A server reading the handshake expects a key that decodes to 16 bytes (§4.2.1 item 5) and must stop and answer with an error such as 400 when the handshake does not match (§4.2.1, its opening paragraph). Surrounding whitespace is allowed, inner whitespace is not. ws and python websockets answer 400 (ws checks the shape with a regular expression, websockets decodes it). gorilla 1.5.0 and tungstenite only check that a key is present and accept it; later gorilla releases decode it and answer 400.",
     "Generate 16 random bytes and base64-encode them, e.g. `dGhlIHNhbXBsZSBub25jZQ==`.",
 )
 .refused(400)
@@ -133,10 +144,10 @@ pub const VERSION_MISSING: Rule = Rule::new(
     "RFC 6455 §4.2.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.1",
     "Sec-WebSocket-Version is missing",
-    "The request must say `Sec-WebSocket-Version: 13`. A server that cannot agree on a version answers with an error such as 426 Upgrade Required and a `Sec-WebSocket-Version` header listing the versions it supports (RFC 6455 §4.2.2). ws, python websockets and gorilla answer 400.",
+    "The request must say `Sec-WebSocket-Version: 13` (RFC 6455 §4.1 item 9). Without the field the handshake is malformed, and a server that finds a malformed handshake stops and answers with an error such as 400 Bad Request (§4.2.1). The 426 Upgrade Required with a `Sec-WebSocket-Version` list of supported versions (§4.2.2) is for a version the server does not speak: see req.version.unsupported. ws, python websockets and gorilla all answer 400 here.",
     "Send `Sec-WebSocket-Version: 13`.",
 )
-.refused(426)
+.refused(400)
 .answers(Status(400), Status(400), Status(400));
 
 pub const VERSION_DUPLICATE: Rule = Rule::new(
@@ -145,7 +156,7 @@ pub const VERSION_DUPLICATE: Rule = Rule::new(
     "RFC 6455 §11.3.5",
     "https://www.rfc-editor.org/rfc/rfc6455#section-11.3.5",
     "Sec-WebSocket-Version appears more than once in the request",
-    "A request carries one version (a response may list several). ws sees the values joined and python websockets rejects repeated values (400); gorilla accepts if any copy says 13.",
+    "Sec-WebSocket-Version must not appear more than once in a request (RFC 6455 §11.3.5), where its grammar is a single version (`Sec-WebSocket-Version-Client = version`, §4.3); only a response may list several. ws sees the values joined and python websockets rejects repeated values (400); gorilla accepts if any copy says 13.",
     "Send `Sec-WebSocket-Version: 13` once.",
 )
 .refused(400)
@@ -157,7 +168,7 @@ pub const VERSION_UNSUPPORTED: Rule = Rule::new(
     "RFC 6455 §4.2.2",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.2.2",
     "Sec-WebSocket-Version is not 13",
-    "Version 13 is the only version of RFC 6455 (8 was a draft, 9-12 are reserved). The tester's checklist expects 426 Upgrade Required here, and the RFC requires the refusal to carry `Sec-WebSocket-Version: 13`. In practice python websockets answers 400 without the header and gorilla 400 with it; ws answers 400 with `Sec-WebSocket-Version: 13, 8`, but still accepts version 8 itself.",
+    "Version 13 is the only version of RFC 6455 (8 was a draft, 9-12 are reserved). For a version it does not speak, a server aborts with an error such as 426 Upgrade Required and must list the versions it does speak in `Sec-WebSocket-Version`, so the client can retry with one of them (§4.2.2, §4.4); the tester's checklist expects 426. In practice python websockets answers 400 without the header and gorilla 400 with it; ws answers 400 with `Sec-WebSocket-Version: 13, 8`, but still accepts version 8 itself.",
     "Send `Sec-WebSocket-Version: 13`.",
 )
 .refused(426)
@@ -212,10 +223,10 @@ pub const EXTENSIONS_SYNTAX: Rule = Rule::new(
 pub const BODY: Rule = Rule::new(
     "req.body",
     Severity::Warning,
-    "RFC 9110 §9.3.1",
-    "https://www.rfc-editor.org/rfc/rfc9110#section-9.3.1",
+    "RFC 6455 §4.1",
+    "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
     "The handshake request has a body, or data follows it",
-    "A GET has no body, and the client must not send WebSocket data before the 101 arrives (tungstenite reports \"Junk after client request\"). python websockets refuses a request with Content-Length or Transfer-Encoding; other servers may read the bytes as the first frame and fail with a protocol error.",
+    "Once it has sent the handshake, the client must wait for the server's response before sending anything more (RFC 6455 §4.1), so no WebSocket data may follow the request before the 101 arrives (tungstenite reports \"Junk after client request\"). Content in a GET has no defined meaning either: a client should not send it (RFC 9110 §9.3.1). python websockets refuses a request with Content-Length or Transfer-Encoding; other servers may read the bytes as the first frame and fail with a protocol error.",
     "Send the head alone (no Content-Length, no Transfer-Encoding) and wait for the response.",
 );
 
@@ -231,7 +242,7 @@ fn grammar_at(field: &Field<'_>, e: GrammarError) -> (usize, (usize, usize)) {
 
 /// The HTTP/1.1 request checks. Returns the expected accept value when the
 /// request has a key.
-pub(crate) fn check(req: &Head<'_>, f: &mut Findings<'_>) -> Option<String> {
+pub(crate) fn check(req: &Head<'_>, format: Format, f: &mut Findings<'_>) -> Option<String> {
     // RFC 6455 §4.1 item 2: "The method of the request MUST be GET".
     if let Some(method) = &req.method
         && method.as_str() != "GET"
@@ -249,6 +260,18 @@ pub(crate) fn check(req: &Head<'_>, f: &mut Findings<'_>) -> Option<String> {
         && let Some(problem) = target_problem(target.as_str())
     {
         f.fire(&TARGET, problem, Some(target));
+    }
+    // RFC 6455 §4.1 item 3: an absolute target is http or https. Only the
+    // formats that hold the bytes sent: DevTools and HAR show the ws URL.
+    if let Some(target) = &req.target
+        && matches!(format, Format::Raw | Format::Curl)
+        && let Some(scheme) = ws_scheme(target.as_str())
+    {
+        f.fire(
+            &TARGET_WS_URI,
+            format!("the request target is a {scheme}:// URI; on the wire it is the path and query"),
+            Some(target),
+        );
     }
     // RFC 9112 §3.2: exactly one valid Host.
     let mut hosts = req.known_fields(const { Known::lower("host") });
@@ -402,6 +425,13 @@ pub(crate) fn target_problem(target: &str) -> Option<String> {
         }
     }
     Some(format!("the request target {target:?} is neither a path (/...) nor an http(s)/ws(s) URI"))
+}
+
+/// `ws` or `wss` when `target` is an absolute URI of that scheme.
+fn ws_scheme(target: &str) -> Option<&'static str> {
+    let (scheme, rest) = target.split_once("://")?;
+    (!rest.is_empty()).then_some(())?;
+    ["ws", "wss"].into_iter().find(|s| scheme.eq_ignore_ascii_case(s))
 }
 
 /// Whitespace or a control character (RFC 3986 allows neither in a URI).

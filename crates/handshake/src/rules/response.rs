@@ -13,7 +13,7 @@ pub const STATUS: Rule = Rule::new(
     "RFC 6455 §4.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
     "The response status is not 101 Switching Protocols",
-    "Only 101 completes the handshake; any other status means the server did not switch, and the browser reports a bare error (close code 1006) without the status. The tester's checklist: missing upgrade headers → expect 400 or 426; unsupported version → 426 Upgrade Required; the server refusing the upgrade → 403 (origin) or 404 (path); 401 asks for credentials (ws's verifyClient uses it for a refused origin); 405 means the method was not GET; 3xx redirects are not followed (the WebSocket fetch uses redirect mode \"error\"); 5xx, and 502/504 in particular, usually mean a proxy in front of the server does not forward Upgrade; 200 means something answered as plain HTTP and ignored the upgrade.",
+    "Only 101 completes the handshake; any other status means the server did not switch, and the browser reports a bare error (close code 1006) without the status. The tester's checklist: missing upgrade headers → expect 400 or 426; unsupported version → 426 Upgrade Required; the server refusing the upgrade → 403 (origin) or 404 (path); 401 asks for credentials (ws's verifyClient uses it for a refused origin); 405 means the method was not GET; 3xx redirects are allowed by RFC 6455 (§4.2.2 step 3) but browsers do not follow them (the WebSocket fetch uses redirect mode \"error\"); 500 is the server's own failure; 502 Bad Gateway and 504 Gateway Timeout come from a proxy or gateway that got an invalid answer, or none in time, from the server behind it (RFC 9110 §15.6.3, §15.6.5). A proxy that strips Upgrade usually passes on what the backend answered to the plain GET it then sees: a 400 or 426 from a WebSocket server, or a 200 from an ordinary page; 200 means something answered as plain HTTP and ignored the upgrade.",
     "Fix the request (see the request findings) or the server's routing, origin policy or proxy so that it answers 101.",
 );
 
@@ -83,7 +83,7 @@ pub const PROTOCOL_MULTIPLE: Rule = Rule::new(
     "RFC 6455 §11.3.4",
     "https://www.rfc-editor.org/rfc/rfc6455#section-11.3.4",
     "The response selects more than one subprotocol",
-    "The response carries one Sec-WebSocket-Protocol field with one subprotocol (§4.2.2 step 5.4). A list, or the field twice, is not a selection: clients fail the connection.",
+    "The response carries at most one Sec-WebSocket-Protocol field (RFC 6455 §11.3.4), holding the one subprotocol the server selected (§4.2.2 step 5 item 5; its grammar is a single token, §4.3). A list, or the field twice, is not a selection: clients fail the connection.",
     "Answer with the single subprotocol the server chose.",
 );
 
@@ -128,7 +128,7 @@ pub(crate) fn status_message(code: u16, reason: Option<&str>) -> String {
         }
         431 => "the request head is too large for the server",
         500..=599 => {
-            "the server, or a proxy in front of it, failed; 502/504 often mean the proxy does not pass Upgrade on"
+            "the server failed or is unavailable (500, 503), or a gateway in front of it got an invalid answer (502) or none in time (504) from the server behind it"
         }
         _ => "only 101 Switching Protocols completes the handshake",
     };
@@ -215,7 +215,7 @@ pub(crate) type Selection<'h> = (Option<&'h Field<'h>>, Vec<(Extension<'h>, &'h 
 /// Subprotocol and extension fields of a successful response (HTTP/1.1 or 2),
 /// on their own.
 pub(crate) fn check_negotiation<'h>(res: &'h Head<'h>, f: &mut Findings<'_>) -> Selection<'h> {
-    // RFC 6455 §4.2.2 step 5.4 and §11.3.4: at most one field, one token.
+    // RFC 6455 §4.2.2 step 5 item 5 and §11.3.4: at most one field, one token.
     let mut protocols = res.known_fields(const { Known::lower("sec-websocket-protocol") });
     let protocol = match (protocols.next(), protocols.next()) {
         (None, _) => None,

@@ -4,6 +4,8 @@ use super::CATALOGUE;
 use crate::lint;
 use crate::report::Answer;
 
+mod sections;
+
 const REQUEST: &str = "GET /chat HTTP/1.1\r\n\
 Host: server.example.com\r\n\
 Upgrade: websocket\r\n\
@@ -66,6 +68,13 @@ fn h2(from: &str, to: &str) -> String {
     sub(H2, from, to)
 }
 
+/// The base request as DevTools' Headers tab gives it, with the ws URL in
+/// the request line.
+fn devtools_copy() -> String {
+    let request = sub(REQUEST, "GET /chat", "GET ws://server.example.com/chat").replace("\r\n", "\n");
+    format!("Request Headers\n{request}")
+}
+
 const KEY_LINE: &str = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
 const END: &str = "\r\n\r\n";
 
@@ -107,7 +116,14 @@ fn cases() -> Vec<(&'static str, String, String)> {
             req("HTTP/1.1\r\nHost", "HTTP/1.0\r\nHost"),
             req("HTTP/1.1\r\nHost", "HTTP/2.0\r\nHost"),
         ),
-        ("req.target", req("/chat", "/chat#top"), req("/chat", "ws://server.example.com/chat?x=1")),
+        ("req.target", req("/chat", "/chat#top"), req("/chat", "http://server.example.com/chat?x=1")),
+        (
+            "req.target.ws-uri",
+            req("GET /chat", "GET wss://server.example.com/chat"),
+            req("GET /chat", "GET https://server.example.com/chat"),
+        ),
+        // Chromium's DevTools shows the ws URL in the request line: not the wire.
+        ("req.target.ws-uri", req("GET /chat", "GET WS://server.example.com/chat"), devtools_copy()),
         (
             "req.host",
             req("Host: server.example.com\r\n", ""),
@@ -165,6 +181,8 @@ fn cases() -> Vec<(&'static str, String, String)> {
         ("h2.method", h2(":method: CONNECT", ":method: GET"), H2.to_string()),
         ("h2.protocol", h2(":protocol: websocket\n", ""), H2.to_string()),
         ("h2.pseudo", h2(":authority: server.example.com\n", ""), H2.to_string()),
+        ("h2.scheme", h2(":scheme: https", ":scheme: wss"), h2(":scheme: https", ":scheme: http")),
+        ("h2.scheme", h2(":scheme: https", ":scheme: ws"), h2(":scheme: https", ":scheme: HTTPS")),
         (
             "h2.connection-specific",
             h2("origin:", "connection: upgrade\norigin:"),
@@ -321,11 +339,81 @@ fn every_catalogue_entry_has_cases() {
 fn catalogue_is_well_formed() {
     for (i, rule) in CATALOGUE.iter().enumerate() {
         assert!(CATALOGUE[..i].iter().all(|r| r.id != rule.id), "{} twice", rule.id);
-        assert!(rule.rfc.starts_with("RFC "), "{}", rule.id);
-        assert!(rule.rfc_url.starts_with("https://www.rfc-editor.org/rfc/rfc"), "{}", rule.id);
         assert!(!rule.message.is_empty() && !rule.explanation.is_empty() && !rule.fix.is_empty());
         assert!(!rule.message.ends_with('.'), "{}: one-line message without a full stop", rule.id);
     }
+}
+
+/// `RFC 6455 §4.2.1` -> ("6455", "4.2.1").
+fn rfc_and_section(rfc: &str) -> Option<(&str, &str)> {
+    let (number, section) = rfc.strip_prefix("RFC ")?.split_once(" §")?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(number) && section.split('.').all(digits)).then_some((number, section))
+}
+
+#[test]
+fn every_rule_links_to_the_section_it_names() {
+    for rule in CATALOGUE {
+        if let Some((number, section)) = rfc_and_section(rule.rfc) {
+            let url = format!("https://www.rfc-editor.org/rfc/rfc{number}#section-{section}");
+            assert_eq!(rule.rfc_url, url, "{}: the link is not the section {:?} names", rule.id, rule.rfc);
+        } else {
+            // A rule only browsers enforce cites the WHATWG standard.
+            assert_eq!(
+                rule.rfc, "WHATWG WebSockets",
+                "{}: {:?} is neither `RFC n §x.y` nor WHATWG",
+                rule.id, rule.rfc
+            );
+            let anchor = rule.rfc_url.strip_prefix("https://websockets.spec.whatwg.org/#");
+            assert!(
+                anchor.is_some_and(|a| sections::WHATWG_ANCHORS.contains(&a)),
+                "{}: {} is not a known anchor of the WHATWG WebSockets standard",
+                rule.id,
+                rule.rfc_url
+            );
+        }
+    }
+}
+
+#[test]
+fn every_rule_names_a_section_in_its_rfcs_table_of_contents() {
+    for rule in CATALOGUE {
+        let Some((number, section)) = rfc_and_section(rule.rfc) else { continue };
+        let toc = sections::RFC_SECTIONS.iter().find(|(n, _)| *n == number);
+        let Some((_, toc)) = toc else { panic!("{}: no table of contents for RFC {number}", rule.id) };
+        assert!(toc.contains(&section), "{}: RFC {number} has no section {section}", rule.id);
+    }
+}
+
+#[test]
+fn the_section_checks_can_fail() {
+    assert_eq!(rfc_and_section("RFC 6455 §4.2.1"), Some(("6455", "4.2.1")));
+    for bad in ["RFC 6455", "RFC 6455 §", "RFC 6455 §4.x", "6455 §4.1", "WHATWG WebSockets"] {
+        assert_eq!(rfc_and_section(bad), None, "{bad}");
+    }
+    let toc = |n: &str| sections::RFC_SECTIONS.iter().find(|(m, _)| *m == n).unwrap().1;
+    // Sections a rule once named wrongly, or that never existed.
+    assert!(
+        !toc("6455").contains(&"4.2.3") && !toc("6455").contains(&"5.5.4") && !toc("7692").contains(&"6.3")
+    );
+}
+
+#[test]
+fn raw_captures_flag_a_ws_target_and_devtools_copies_do_not() {
+    let ws = req("GET /chat", "GET ws://server.example.com/chat");
+    let l = lint(ws.as_bytes()).unwrap();
+    let e = &l.exchanges[0];
+    let rules: Vec<_> = e.findings.iter().map(|f| (f.rule, f.severity)).collect();
+    assert_eq!(rules, [("req.target.ws-uri", crate::Severity::Warning)]);
+    assert_eq!(e.verdict.server_accepts, Some(true));
+    let copy = devtools_copy();
+    let l = lint(copy.as_bytes()).unwrap();
+    assert_eq!(l.format, crate::capture::Format::Devtools);
+    assert!(
+        l.exchanges[0].findings.iter().all(|f| f.rule != "req.target.ws-uri"),
+        "{:?}",
+        l.exchanges[0].findings
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 pub mod close;
 pub mod hex;
+pub mod lab_status;
 pub mod record;
 pub mod target;
 pub mod timeline;

@@ -5,6 +5,7 @@
 
 mod bench;
 mod dist;
+mod offline;
 mod proc;
 mod serve;
 mod setup;

@@ -40,9 +40,13 @@ pub enum LabState {
     /// Nothing at the address says it is a lab.
     Absent,
     /// A lab answers, but does not let this origin read `GET /` and the records.
-    NotShared { version: Option<String> },
+    NotShared {
+        version: Option<String>,
+    },
     /// A lab that shares its records with this page.
-    Shared { version: Option<String> },
+    Shared {
+        version: Option<String>,
+    },
 }
 
 /// The state from what was read: whether `GET /` was readable and named a lab,
@@ -74,7 +78,11 @@ impl Place {
             .ok()
             .and_then(|t| {
                 let base = t.probe_url()?;
-                Some(Place { base, shown: format!("{}:{}", t.host, t.port), listen: format!("127.0.0.1:{}", t.port) })
+                Some(Place {
+                    base,
+                    shown: format!("{}:{}", t.host, t.port),
+                    listen: format!("127.0.0.1:{}", t.port),
+                })
             })
             .unwrap_or_else(Place::default_lab)
     }
@@ -107,7 +115,8 @@ pub fn start_command(place: &Place, origin: &str) -> String {
 /// What the page says of `state` at `place`, seen from `origin`.
 pub fn message(state: &LabState, place: &Place, origin: &str, page_is_local: bool) -> String {
     let at = &place.shown;
-    let version = |v: &Option<String>| v.as_ref().map(|v| format!(" (handshake-lab {v})")).unwrap_or_default();
+    let version =
+        |v: &Option<String>| v.as_ref().map(|v| format!(" (handshake-lab {v})")).unwrap_or_default();
     match state {
         LabState::Looking => format!("Looking for a lab server at {at}…"),
         LabState::Absent => format!(
@@ -246,7 +255,9 @@ pub fn LabStatus(
     // Sharing at the default address: the URL field may default to it.
     Effect::new(move |_| {
         if matches!(state.get(), Some(LabState::Shared { .. })) && place.with(Place::is_default) {
-            on_shared.run(place.with_untracked(|p| p.base.replacen("http://", "ws://", 1).trim_end_matches('/').to_string()));
+            on_shared.run(place.with_untracked(|p| {
+                p.base.replacen("http://", "ws://", 1).trim_end_matches('/').to_string()
+            }));
         }
     });
     let command_origin = origin.clone();
@@ -286,8 +297,14 @@ mod tests {
     #[test]
     fn three_states_before_any_connection() {
         assert_eq!(classify(false, None), LabState::Absent);
-        assert_eq!(classify(false, Some(Some("0.1.0".into()))), LabState::NotShared { version: Some("0.1.0".into()) });
-        assert_eq!(classify(true, Some(Some("0.1.0".into()))), LabState::Shared { version: Some("0.1.0".into()) });
+        assert_eq!(
+            classify(false, Some(Some("0.1.0".into()))),
+            LabState::NotShared { version: Some("0.1.0".into()) }
+        );
+        assert_eq!(
+            classify(true, Some(Some("0.1.0".into()))),
+            LabState::Shared { version: Some("0.1.0".into()) }
+        );
         // A lab too old for the well-known route still shares.
         assert_eq!(classify(true, None), LabState::Shared { version: None });
     }
@@ -323,9 +340,17 @@ mod tests {
         let place = Place::default_lab();
         let not_shared = LabState::NotShared { version: Some("0.1.0".into()) };
         let text = message(&not_shared, &place, HOSTED, false);
-        assert!(text.starts_with("A lab server answers at 127.0.0.1:9001 (handshake-lab 0.1.0), but it does not share"), "{text}");
+        assert!(
+            text.starts_with(
+                "A lab server answers at 127.0.0.1:9001 (handshake-lab 0.1.0), but it does not share"
+            ),
+            "{text}"
+        );
         assert!(text.contains(HOSTED));
-        assert!(message(&LabState::Absent, &place, HOSTED, true).starts_with("No lab server answers at 127.0.0.1:9001"));
+        assert!(
+            message(&LabState::Absent, &place, HOSTED, true)
+                .starts_with("No lab server answers at 127.0.0.1:9001")
+        );
         assert!(message(&LabState::Absent, &place, HOSTED, false).contains("did not let this page reach"));
         let shared = message(&LabState::Shared { version: None }, &place, HOSTED, true);
         assert!(shared.starts_with("A lab server answers at 127.0.0.1:9001 and shares"), "{shared}");

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 
 use crate::components::{CopyButton, code_text};
 use crate::dom;
-use crate::route;
 use crate::install::GetTools;
+use crate::route;
 use crate::simulate;
 use crate::state::{AppState, RFC_KEY};
 use handshake::reason_phrase;

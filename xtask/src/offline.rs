@@ -43,7 +43,8 @@ fn released_files(site: &Path) -> Result<Vec<String>> {
                 dirs.push(rel);
                 continue;
             }
-            let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let name =
+                rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
             if name.contains(['\'', '\\', '\n']) {
                 return Err(format!("{name:?}: a released file name the worker cannot list"));
             }
@@ -147,8 +148,11 @@ mod tests {
         let a = site("a", &files);
         write_worker(&a).expect("written");
         let (version, list) = written(&a);
-        assert_eq!(list, "const FILES = ['./', 'app-1a2b.js', 'app-1a2b_bg.wasm', 'snippets/x/inline0.js'];");
-        assert!(version.starts_with("const VERSION = '") && version.len() == "const VERSION = '';".len() + 16);
+        // Sorted by file name; index.html is listed as the site's root.
+        assert_eq!(list, "const FILES = ['app-1a2b.js', 'app-1a2b_bg.wasm', './', 'snippets/x/inline0.js'];");
+        assert!(
+            version.starts_with("const VERSION = '") && version.len() == "const VERSION = '';".len() + 16
+        );
         // Writing again gives the same worker.
         write_worker(&a).expect("written again");
         assert_eq!(written(&a).0, version);
@@ -159,7 +163,9 @@ mod tests {
         let (next_version, next_list) = written(&b);
         assert_ne!(next_version, version);
         assert_eq!(next_list, list);
-        assert!(read(&b.join("index.html")).expect("index").contains("<meta name=\"release\" content=\"next\">"));
+        assert!(
+            read(&b.join("index.html")).expect("index").contains("<meta name=\"release\" content=\"next\">")
+        );
         let _ = std::fs::remove_dir_all(a);
         let _ = std::fs::remove_dir_all(b);
     }

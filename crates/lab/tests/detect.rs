@@ -51,10 +51,16 @@ fn version_and_defaults_are_printed() {
     let bin = env!("CARGO_BIN_EXE_handshake-lab");
     let out = Command::new(bin).arg("--version").output().expect("runs");
     assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("handshake-lab {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("handshake-lab {}\n", env!("CARGO_PKG_VERSION"))
+    );
     let out = Command::new(bin).arg("--help").output().expect("runs");
     let help = String::from_utf8_lossy(&out.stdout);
-    assert!(help.contains("Origins allowed by default: http://127.0.0.1:8080, http://localhost:8080"), "{help}");
+    assert!(
+        help.contains("Origins allowed by default: http://127.0.0.1:8080, http://localhost:8080"),
+        "{help}"
+    );
     if let Some(pages) = option_env!("HANDSHAKE_LAB_PAGES_ORIGIN") {
         assert!(help.contains(pages.trim_end_matches('/')), "{help}");
     }

@@ -60,7 +60,7 @@ test('after one visit the site works offline, and a new release replaces the cac
     // The policy admits this site's own worker, and no other.
     const policy = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? '');
     assert.match(policy, /(^|; )worker-src 'self'(;|$)/);
-    assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
+    assert.doesNotMatch(policy, /'unsafe-inline'|'unsafe-eval'/);
     // The manifest and its icons are linked, and served.
     const manifest = await page.evaluate(async () => {
       const link = document.querySelector('link[rel="manifest"]');

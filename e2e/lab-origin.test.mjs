@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, test } from 'node:test';
-import { closeBrowser, launchBrowser, waitForApp } from './support/browser.mjs';
+import { APP_URL, appTest, closeBrowser, launchBrowser, waitForApp } from './support/browser.mjs';
 import { SITE_DIR, freePort, serveSite } from './support/site.mjs';
 
 after(closeBrowser);
@@ -105,3 +105,25 @@ test('from an origin not in the defaults: no lab, a lab that does not share, its
     await site.close();
   }
 });
+
+/** Each place that says how to get the tools: cargo install from the repository, or a release. */
+async function assertGetTools(where, scope) {
+  const text = await scope.locator('.get-tools').textContent();
+  for (const want of [
+    /cargo install --locked --git https:\/\/github\.com\/\S+ handshake-lab/,
+    /cargo install --locked --git https:\/\/github\.com\/\S+ handshake-cli/,
+    /SHA-256 checksums/,
+  ]) {
+    assert.match(text, want, where);
+  }
+  assert.match(await scope.locator('.get-tools a').getAttribute('href'), /^https:\/\/github\.com\/.+\/releases\/latest$/, where);
+}
+
+appTest('the Live view and Learn say how to get the lab server and the command line tool', async ({ page }) => {
+  await page.getByText('Get the lab server and the command line tool').click();
+  await page.locator('.get-tools').waitFor(T);
+  await assertGetTools('Live', page.locator('.live'));
+  await page.goto(`${APP_URL}#/learn?at=simulate`);
+  await waitForApp(page);
+  await assertGetTools('Learn', page.locator('#simulate'));
+}, { path: '#/live', allowConsoleErrors: [/\(http:\/\/127\.0\.0\.1:9001\/(\.well-known\/handshake-lab)?\)$/] });

@@ -1,11 +1,14 @@
 //! The release path, as far as it runs here: `cargo package` of the three
 //! publishable crates, `cargo install --locked --path` of both commands (a local
-//! release build), their `--version`, and the release workflow naming both
+//! release build, given the hosted origin as the release workflow gives it),
+//! their `--version`, and the release workflow naming both
 //! binaries and every target. Slow-ish (a release build); it reuses this build's
 //! target directory, so a warm tree rebuilds little.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 const CRATES: [&str; 3] = ["handshake-core", "handshake-cli", "handshake-lab"];
 
@@ -18,10 +21,14 @@ fn target_dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("the target dir").to_path_buf()
 }
 
+/// The hosted origin a release build is given, as .github/workflows/release.yml does.
+const PAGES_ORIGIN: &str = "https://handshake-lab.github.io";
+
 fn cargo(args: &[&str]) -> Output {
     let output = Command::new(env!("CARGO"))
         .current_dir(root())
         .env("CARGO_TARGET_DIR", target_dir())
+        .env("HANDSHAKE_LAB_PAGES_ORIGIN", PAGES_ORIGIN)
         .args(args)
         .output()
         .expect("cargo runs");
@@ -57,6 +64,38 @@ fn crates_package_and_commands_install() {
         assert!(out.status.success(), "{} --version: {}", exe.display(), out.status);
         assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{bin} {}\n", env!("CARGO_PKG_VERSION")));
     }
+
+    // The lab built with the hosted origin shares its records with it, with no flags.
+    let lab = install_root.join("bin").join(format!("handshake-lab{}", std::env::consts::EXE_SUFFIX));
+    let help = Command::new(&lab).arg("--help").output().expect("--help");
+    assert!(
+        String::from_utf8_lossy(&help.stdout).contains(PAGES_ORIGIN),
+        "{}",
+        String::from_utf8_lossy(&help.stdout)
+    );
+    let mut child = Command::new(&lab)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the lab starts");
+    let mut ready = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut ready).expect("a ready line");
+    let addr =
+        ready.trim().strip_prefix("handshake-lab listening on ws://").expect("the ready line").to_string();
+    let head = |origin: &str| {
+        let mut stream = TcpStream::connect(&addr).expect("connects");
+        write!(stream, "GET / HTTP/1.1\r\nHost: {addr}\r\nOrigin: {origin}\r\n\r\n").expect("sent");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer.split("\r\n\r\n").next().unwrap_or_default().to_ascii_lowercase()
+    };
+    let shared = head(PAGES_ORIGIN);
+    let other = head("https://elsewhere.github.io");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(shared.contains(&format!("access-control-allow-origin: {PAGES_ORIGIN}")), "{shared}");
+    assert!(!other.contains("access-control-allow-origin"), "{other}");
 }
 
 #[test]

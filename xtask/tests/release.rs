@@ -1,9 +1,10 @@
 //! The release path, as far as it runs here: `cargo package` of the three
 //! publishable crates, `cargo install --locked --path` of both commands (a local
 //! release build, given the hosted origin as the release workflow gives it),
-//! their `--version`, and the release workflow naming both
-//! binaries and every target. Slow-ish (a release build); it reuses this build's
-//! target directory, so a warm tree rebuilds little.
+//! their `--version`, and the release workflow naming both binaries and every
+//! target. Slow-ish: `cargo package` reuses this build's target directory, and the
+//! release build keeps one of its own under target/tmp, so a second run rebuilds
+//! little (the first, on a cold machine, takes minutes).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -24,11 +25,12 @@ fn target_dir() -> PathBuf {
 /// The hosted origin a release build is given, as .github/workflows/release.yml does.
 const PAGES_ORIGIN: &str = "https://handshake-lab.github.io";
 
-fn cargo(args: &[&str]) -> Output {
+/// Runs cargo with `target` as its target directory.
+fn cargo(target: &Path, args: &[&str]) -> Output {
     let output = Command::new(env!("CARGO"))
         .current_dir(root())
-        .env("CARGO_TARGET_DIR", target_dir())
-        .env("HANDSHAKE_LAB_PAGES_ORIGIN", PAGES_ORIGIN)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("HANDSHAKE_LAB_PAGES_ORIGIN")
         .args(args)
         .output()
         .expect("cargo runs");
@@ -45,7 +47,9 @@ fn crates_package_and_commands_install() {
     for name in CRATES {
         args.extend(["-p", name]);
     }
-    let out = cargo(&args);
+    // In this build's target directory: the packaged crates are this tree's sources,
+    // so what cargo builds to verify them is what the tree builds.
+    let out = cargo(&target_dir(), &args);
     let stderr = String::from_utf8_lossy(&out.stderr);
     // crates.io asks for these; cargo warns when one is missing.
     assert!(!stderr.contains("manifest has no"), "{stderr}");
@@ -54,11 +58,22 @@ fn crates_package_and_commands_install() {
         assert!(krate.is_file(), "{} missing\n{stderr}", krate.display());
     }
 
-    // `cargo install --locked --path`: what a tester runs (the `--git` form needs GitHub).
+    // `cargo install --locked --path`: what a tester runs (the `--git` form needs
+    // GitHub). Built as the release workflow builds, with the hosted origin, so in a
+    // target directory of its own (kept, so a second run rebuilds little): the
+    // tree's own binaries stay without it.
     let install_root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("release-install");
+    let release_target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("release-target");
     for (dir, bin) in [("crates/cli", "handshake"), ("crates/lab", "handshake-lab")] {
         let root_arg = install_root.to_str().expect("a UTF-8 path");
-        cargo(&["install", "--locked", "--force", "--quiet", "--path", dir, "--root", root_arg]);
+        let mut install = Command::new(env!("CARGO"));
+        install
+            .current_dir(root())
+            .env("CARGO_TARGET_DIR", &release_target)
+            .env("HANDSHAKE_LAB_PAGES_ORIGIN", PAGES_ORIGIN)
+            .args(["install", "--locked", "--force", "--quiet", "--path", dir, "--root", root_arg]);
+        let out = install.output().expect("cargo install runs");
+        assert!(out.status.success(), "cargo install {dir}: {}", String::from_utf8_lossy(&out.stderr));
         let exe = install_root.join("bin").join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
         let out = Command::new(&exe).arg("--version").output().expect("the installed command runs");
         assert!(out.status.success(), "{} --version: {}", exe.display(), out.status);

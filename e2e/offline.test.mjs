@@ -77,6 +77,12 @@ test('after one visit the site works offline, and a new release replaces the cac
     // The worker is installed with this release's files, in a cache named for them.
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
     assert.equal(scope, site.url);
+    // Chromium's own checks: the manifest parses, and the site is installable (test
+    // contexts are incognito, the one thing that stops an install here).
+    const cdp = await context.newCDPSession(page);
+    assert.deepEqual((await cdp.send('Page.getAppManifest')).errors, []);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    assert.deepEqual(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito'), []);
     const first = await cached(page);
     const [firstKey, ...others] = Object.keys(first);
     assert.deepEqual(others, [], 'one cache');

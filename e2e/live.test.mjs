@@ -15,8 +15,8 @@ const TIMEOUT = { timeout: 10000 };
 /** `text` as a literal inside a regular expression. */
 const esc = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-/** The page probes the default lab address once; nothing answers there during the tests. */
-const DEFAULT_PROBE = /\(http:\/\/127\.0\.0\.1:9001\/\)$/;
+/** The page probes the default lab address once (`/`, then the well-known route); nothing answers there during the tests. */
+const DEFAULT_PROBE = /\(http:\/\/127\.0\.0\.1:9001\/(\.well-known\/handshake-lab)?\)$/;
 /** Chromium's console error for a handshake that failed on `route` of the test's lab. */
 const failedHandshake = (route) =>
   new RegExp(`^WebSocket connection to '${esc(LAB_URL + route)}\\?id=[0-9a-f]{16}' failed: `);
@@ -452,7 +452,7 @@ appTest(
     const ask = page.getByRole('button', { name: 'Look for a local lab server' });
     await ask.click();
     await page.getByText('No lab server answers at 127.0.0.1:9001').waitFor(TIMEOUT);
-    assert.deepEqual(probes, ['http://127.0.0.1:9001/']);
+    assert.deepEqual(probes, ['http://127.0.0.1:9001/', 'http://127.0.0.1:9001/.well-known/handshake-lab']);
     assert.equal(await ask.count(), 0, 'the button goes once the probe has run');
   },
   { ...LIVE, allowConsoleErrors: [DEFAULT_PROBE, ...LAB_PROBE_FROM_HTTPS] },

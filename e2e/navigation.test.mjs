@@ -10,7 +10,7 @@ after(closeBrowser);
 
 const T = { timeout: 10000 };
 /** The live view looks for a lab server on its default address; none answers during the tests. */
-const LIVE_PROBE = /\(http:\/\/127\.0\.0\.1:9001\/\)$/;
+const LIVE_PROBE = /\(http:\/\/127\.0\.0\.1:9001\/(\.well-known\/handshake-lab)?\)$/;
 const VIEWS = [
   { link: 'Lint', hash: '#/lint', heading: 'Handshake linter' },
   { link: 'Accept', hash: '#/accept', heading: 'Accept calculator' },

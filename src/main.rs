@@ -5,6 +5,7 @@
 mod analysis;
 mod components;
 mod dom;
+mod install;
 mod live;
 mod route;
 mod simulate;

@@ -6,6 +6,7 @@
 pub mod close;
 pub mod hex;
 pub mod probe_hint;
+pub mod lab_status;
 pub mod record;
 pub mod target;
 pub mod timeline;

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 
 use crate::components::{CopyButton, code_text};
 use crate::dom;
+use crate::install::GetTools;
 use crate::route;
 use crate::simulate;
 use crate::state::{AppState, RFC_KEY};
@@ -687,11 +688,13 @@ fn Simulate() -> impl IntoView {
                 )}
             </Show>
             <p>
-                "With " <code>"cargo xtask serve"</code> " running, the project's lab server listens on "
+                "With the project's lab server running (" <code>"handshake-lab"</code> ", or "
+                <code>"cargo xtask serve"</code> " in a clone), it listens on "
                 <code>"ws://127.0.0.1:9001"</code> ": " <code>"/echo"</code> " answers 101 and echoes, "
                 <code>"/reject/426"</code> ", " <code>"/reject/403"</code> " and " <code>"/reject/404"</code>
                 " refuse, and " <code>"/bad/accept"</code> " sends a wrong accept, to see what a client does with each."
             </p>
+            <GetTools />
         </section>
     }
 }

@@ -23,8 +23,10 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 use crate::dom;
+use crate::install::GetTools;
 use crate::live::close::{self as closing, CloseCall};
 use crate::live::probe_hint::{self, ProbeCommand};
+use crate::live::lab_status::{self, LabStatus};
 use crate::live::record::{Paired, Record};
 use crate::live::target::{self, Target};
 use crate::live::timeline::{self, Content, Entry, Kind};
@@ -385,19 +387,15 @@ fn probe_default(live: Live, ask: bool) {
         return;
     }
     live.probed.set(true);
+    lab_status::begin(LAB_PROBE);
     spawn_local(async move {
-        if probe(live, LAB_PROBE).await {
-            if !live.url_touched.get_value() {
-                live.url.set(LAB_ECHO.to_string());
-            }
-            live.lab_hint.set(
-                "A lab server answers at 127.0.0.1:9001: connections to it show both sides of the handshake. Its routes are suggested in the URL field.".into(),
-            );
-        } else {
-            live.lab_hint.set(
-                "No lab server answers at 127.0.0.1:9001, so the default is a public echo server. Start one (cargo run -p handshake-lab) to see both sides of each handshake.".into(),
-            );
+        let shared = probe(live, LAB_PROBE).await;
+        if shared && !live.url_touched.get_value() {
+            live.url.set(LAB_ECHO.to_string());
         }
+        // What the lab status says now: shared, a lab that does not share, or none.
+        live.lab_hint.set(String::new());
+        lab_status::settle(LAB_PROBE, shared).await;
     });
 }
 
@@ -972,6 +970,20 @@ pub fn LiveView() -> impl IntoView {
                     </button>
                 </Show>
             </p>
+            <LabStatus
+                url=live.url
+                allowed=Signal::derive(move || live.probed.get() || page_is_local())
+                page_is_local=page_is_local()
+                on_shared=move |ws: String| {
+                    if !live.url_touched.get_value() {
+                        live.url.set(format!("{ws}/echo"));
+                    }
+                }
+            />
+            <details class="get-tools-details">
+                <summary>"Get the lab server and the command line tool"</summary>
+                <GetTools />
+            </details>
             {problem_view(live.connect_problem)}
             <p class="live-status" role="status">{move || live.status.with(status_text)}</p>
 

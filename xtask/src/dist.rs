@@ -36,6 +36,7 @@ pub fn build(toolchain: Toolchain, app_dir: &Path, public_url: &str, dist: &Path
     proc::run(&mut trunk)?;
     if app_dir == root() {
         write_csp(&dist.join("index.html"))?;
+        crate::offline::write_worker(dist)?;
     }
     Ok(())
 }
@@ -45,7 +46,7 @@ pub fn build(toolchain: Toolchain, app_dir: &Path, public_url: &str, dist: &Path
 /// any ws:/wss: URL the reader types into the live panel, and the local lab server's
 /// HTTP records.
 const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {hashes}; \
-    style-src 'self'; img-src 'self' data:; font-src 'self'; manifest-src 'self'; \
+    style-src 'self'; img-src 'self' data:; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
     connect-src 'self' ws: wss: http://127.0.0.1:* http://localhost:*; \
     base-uri 'none'; form-action 'none'; object-src 'none'";
 
@@ -79,14 +80,16 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Total bytes of what a first visit loads: HTML, CSS, JS and wasm.
+/// What a first visit loads: HTML, CSS, JS and wasm (not the service worker).
 pub fn first_load_files(dist: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let entries = std::fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
-        if matches!(ext, "html" | "css" | "js" | "wasm") {
+        // The service worker is registered after the page has loaded: not part of it.
+        let worker = path.file_name().is_some_and(|n| n == "sw.js");
+        if matches!(ext, "html" | "css" | "js" | "wasm") && !worker {
             files.push(path);
         }
     }

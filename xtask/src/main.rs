@@ -7,6 +7,7 @@ mod bench;
 #[cfg(test)]
 mod ci;
 mod dist;
+mod offline;
 mod proc;
 mod serve;
 mod setup;

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use crate::proc::{self, Guard};
 use crate::setup::{self, Needs};
-use crate::{Result, dist, root, static_server, target_dir};
+use crate::{Result, dist, offline, root, static_server, target_dir};
 
 /// The sub-path the browser tests serve the site under, like GitHub Pages does.
 const SITE_PREFIX: &str = "/handshake-lab/";
@@ -94,9 +94,12 @@ pub fn run_e2e(paths: &[String]) -> Result {
 fn browser_tests(toolchain: crate::wasm::Toolchain, counts: &mut Counts, paths: &[&str]) -> Result {
     let site = target_dir().join("e2e-site");
     dist::build(toolchain, &root(), SITE_PREFIX, &site)?;
+    // A second release of the same site, for the service worker's update test.
+    let next_site = target_dir().join("e2e-site-next");
+    offline::next_release(&site, &next_site)?;
     proc::run(proc::cmd("cargo").args(["build", "--quiet", "-p", "handshake-lab", "-p", "handshake-cli"]))?;
 
-    let app_port = static_server::spawn(site, SITE_PREFIX)?;
+    let app_port = static_server::spawn(site.clone(), SITE_PREFIX)?;
     let app_origin = format!("http://127.0.0.1:{app_port}");
     let (_lab, lab_url) = start_lab("127.0.0.1:0", &[&app_origin])?;
     println!("test: app at {app_origin}{SITE_PREFIX}, lab server at {lab_url}");
@@ -107,6 +110,8 @@ fn browser_tests(toolchain: crate::wasm::Toolchain, counts: &mut Counts, paths: 
         .args(paths)
         .env("APP_URL", format!("{app_origin}{SITE_PREFIX}"))
         .env("LAB_URL", &lab_url)
+        .env("SITE_DIR", &site)
+        .env("SITE_NEXT_DIR", &next_site)
         .env("LAB_BIN", bin.join("handshake-lab"))
         .env("HANDSHAKE_BIN", bin.join("handshake"))
         .env("PEER_PYTHON", setup::venv_python())

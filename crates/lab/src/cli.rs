@@ -6,14 +6,14 @@ use std::time::Duration;
 use crate::limits::Limits;
 use crate::server::Config;
 
-pub const USAGE: &str = "\
+const USAGE: &str = "\
 usage: handshake-lab [--listen ADDR] [--allow-origin ORIGIN]...
+       handshake-lab --version | --help
 
   --listen ADDR            loopback address to listen on (default 127.0.0.1:9001;
                            127.0.0.1:0 picks a free port)
   --allow-origin ORIGIN    an origin that may read GET / and GET /last (CORS), in
-                           addition to http://127.0.0.1:8080 and http://localhost:8080;
-                           repeat for more
+                           addition to the defaults below; repeat for more
 limits (defaults in parentheses):
   --max-connections N      connections at once; the next gets 503 (1024)
   --max-head-bytes N       request head size; larger gets 431 (16384)
@@ -22,8 +22,14 @@ limits (defaults in parentheses):
   --idle-timeout-ms N      silence before the lab closes with 1001 (60000)
   --head-timeout-ms N      time for the request head to arrive; slower gets 408 (10000)
 
+Origins allowed by default: {origins}
 When ready it prints one line on stdout: handshake-lab listening on ws://ADDR
 ";
+
+/// The usage text, with this build's default origins.
+pub fn usage() -> String {
+    USAGE.replace("{origins}", &default_origins().join(", "))
+}
 
 /// The default listening address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:9001";
@@ -31,17 +37,30 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:9001";
 /// Origins the web app is served from by default (`cargo xtask serve`).
 pub const DEFAULT_ORIGINS: [&str; 2] = ["http://127.0.0.1:8080", "http://localhost:8080"];
 
+/// The hosted site's origin, set at build time by the release workflow
+/// (`HANDSHAKE_LAB_PAGES_ORIGIN=https://OWNER.github.io`), so a lab installed from a
+/// release shares its records with the hosted page without flags.
+const PAGES_ORIGIN: Option<&str> = option_env!("HANDSHAKE_LAB_PAGES_ORIGIN");
+
+/// The origins allowed without `--allow-origin`: the local ones, and the hosted
+/// site's when this build knows it.
+pub fn default_origins() -> Vec<String> {
+    let pages = PAGES_ORIGIN.map(|o| o.trim().trim_end_matches('/')).filter(|o| !o.is_empty());
+    DEFAULT_ORIGINS.iter().copied().chain(pages).map(str::to_owned).collect()
+}
+
 /// What the command line asks for.
 #[derive(Debug)]
 pub enum Command {
     Run(Config),
     Help,
+    Version,
 }
 
 /// Reads the arguments (without the program name).
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut listen: SocketAddr = DEFAULT_LISTEN.parse().map_err(|e| format!("default address: {e}"))?;
-    let mut origins: Vec<String> = DEFAULT_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
+    let mut origins = default_origins();
     let mut limits = Limits::default();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -51,6 +70,9 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         };
         if flag == "-h" || flag == "--help" {
             return Ok(Command::Help);
+        }
+        if flag == "-V" || flag == "--version" {
+            return Ok(Command::Version);
         }
         let mut value =
             || inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{flag} needs a value"));
@@ -100,7 +122,7 @@ mod tests {
     fn run(args: &[&str]) -> Result<Config, String> {
         match parse(args.iter().map(|a| (*a).to_owned()))? {
             Command::Run(config) => Ok(config),
-            Command::Help => Err("help".to_owned()),
+            other => Err(format!("{other:?}")),
         }
     }
 
@@ -116,7 +138,7 @@ mod tests {
         ])
         .expect("valid flags");
         assert_eq!(config.listen.port(), 0);
-        assert_eq!(config.allowed_origins.len(), 4);
+        assert_eq!(config.allowed_origins.len(), default_origins().len() + 2);
         assert!(config.allowed_origins.contains(&"http://127.0.0.1:5555".to_owned()));
         assert_eq!(config.limits.idle_timeout, Duration::from_millis(250));
         assert_eq!(run(&[]).expect("defaults").listen.port(), 9001);
@@ -129,5 +151,16 @@ mod tests {
         assert!(run(&["--max-connections", "0"]).is_err());
         assert!(run(&["--frobnicate"]).is_err());
         assert!(run(&["--help"]).is_err());
+        assert!(matches!(parse(["--version".to_owned()]), Ok(Command::Version)));
+    }
+
+    #[test]
+    fn defaults_include_the_local_app() {
+        let origins = default_origins();
+        assert_eq!(&origins[..2], DEFAULT_ORIGINS);
+        // The hosted origin, when the build names one, without a trailing slash.
+        assert_eq!(origins.len(), 2 + usize::from(PAGES_ORIGIN.is_some_and(|o| !o.trim().is_empty())));
+        assert!(origins.iter().all(|o| !o.ends_with('/')));
+        assert!(usage().contains(&origins.join(", ")));
     }
 }

@@ -1,6 +1,8 @@
 //! Plain HTTP (no upgrade): `GET /` lists the routes, `GET /last?id=` returns a
 //! handshake record. Both are read by the web app, so they carry CORS for its
-//! origins only.
+//! origins only: a record holds what the browser sent, cookies included.
+//! `GET /.well-known/handshake-lab` says only that this is a lab and its version,
+//! to any origin, so a page the lab does not share with can still tell it is there.
 
 use handshake::head::Head;
 
@@ -18,6 +20,9 @@ pub fn answer(
     limits: &Limits,
     allowed_origins: &[String],
 ) -> Response {
+    if route == Route::About {
+        return about(request.method());
+    }
     let response = if request.method() != Some("GET") {
         // RFC 9110 §15.5.6: 405 with Allow.
         Response::json(405, error_json("only GET is served")).field("Allow", "GET")
@@ -29,6 +34,23 @@ pub fn answer(
         }
     };
     cors(response, request.header("Origin"), allowed_origins)
+}
+
+/// `GET /.well-known/handshake-lab`: `{"name":"handshake-lab","version":...}`, with
+/// `Access-Control-Allow-Origin: *` (Fetch standard, CORS protocol: a credential-less
+/// answer any page may read), never cached, since a lab comes and goes.
+fn about(method: Option<&str>) -> Response {
+    let response = if method == Some("GET") {
+        Response::json(200, about_json())
+    } else {
+        Response::json(405, error_json("only GET is served")).field("Allow", "GET")
+    };
+    response.field("Access-Control-Allow-Origin", "*").field("Cache-Control", "no-store")
+}
+
+/// The body of `GET /.well-known/handshake-lab`: nothing about requests or records.
+fn about_json() -> String {
+    format!("{{\"name\":\"handshake-lab\",\"version\":{}}}", json::string(env!("CARGO_PKG_VERSION")))
 }
 
 /// `GET /last?id=ID`: the newest record with that id; without `id`, the newest.
@@ -62,6 +84,12 @@ fn error_json(message: &str) -> String {
 /// Each route: path, kind, what a client sees, and one sentence.
 const ROUTES: &[(&str, &str, &str, &str)] = &[
     ("/", "http", "200", "this list, as JSON"),
+    (
+        "/.well-known/handshake-lab",
+        "http",
+        "200",
+        "only that this is a lab and its version, readable from any origin",
+    ),
     (
         "/last?id={id}",
         "http",

@@ -37,11 +37,15 @@ pub fn run_cli(args: impl IntoIterator<Item = String>) -> ExitCode {
     let config = match cli::parse(args) {
         Ok(cli::Command::Run(config)) => config,
         Ok(cli::Command::Help) => {
-            print!("{}", cli::USAGE);
+            print!("{}", cli::usage());
+            return ExitCode::SUCCESS;
+        }
+        Ok(cli::Command::Version) => {
+            println!("handshake-lab {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
         Err(message) => {
-            eprintln!("handshake-lab: {message}\n\n{}", cli::USAGE);
+            eprintln!("handshake-lab: {message}\n\n{}", cli::usage());
             return ExitCode::from(2);
         }
     };
@@ -92,6 +96,7 @@ async fn run(config: server::Config) -> ExitCode {
 
 /// Starts watching for SIGINT and SIGTERM now; the future resolves with the name
 /// of the first one that arrives.
+#[cfg(unix)]
 fn shutdown_signal() -> impl std::future::Future<Output = &'static str> {
     use tokio::signal::unix::{SignalKind, signal};
     let watched = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()));
@@ -103,6 +108,17 @@ fn shutdown_signal() -> impl std::future::Future<Output = &'static str> {
         tokio::select! {
             _ = interrupt.recv() => "SIGINT",
             _ = terminate.recv() => "SIGTERM",
+        }
+    }
+}
+
+/// Elsewhere (Windows release builds): Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> impl std::future::Future<Output = &'static str> {
+    async {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => "Ctrl-C",
+            Err(_) => std::future::pending().await,
         }
     }
 }

@@ -20,6 +20,9 @@ pub enum Breakage {
 pub enum Route {
     /// `GET /`: the routes, as JSON.
     Index,
+    /// `GET /.well-known/handshake-lab`: only that this is a lab, and its version,
+    /// readable from any origin (RFC 8615 well-known URI).
+    About,
     /// `GET /last?id=`: the record of a handshake, as JSON.
     Last,
     /// `/echo`: every message sent back.
@@ -49,6 +52,7 @@ impl Route {
         match (segments.next(), segments.next(), segments.next()) {
             (Some(""), None, None) => Route::Index,
             (Some("last"), None, None) => Route::Last,
+            (Some(".well-known"), Some("handshake-lab"), None) => Route::About,
             (Some("echo"), None, None) => Route::Echo,
             (Some("mirror"), None, None) => Route::Mirror,
             (Some("subprotocol"), None, None) => Route::Subprotocol,
@@ -73,7 +77,7 @@ impl Route {
 
     /// Whether the route is a WebSocket endpoint (the rest are plain HTTP).
     pub fn is_websocket(self) -> bool {
-        !matches!(self, Route::Index | Route::Last | Route::Unknown)
+        !matches!(self, Route::Index | Route::About | Route::Last | Route::Unknown)
     }
 }
 
@@ -120,6 +124,8 @@ mod tests {
     fn routes_by_path() {
         assert_eq!(Route::from_target("/"), Route::Index);
         assert_eq!(Route::from_target("/?x=1"), Route::Index);
+        assert_eq!(Route::from_target("/.well-known/handshake-lab"), Route::About);
+        assert!(!Route::About.is_websocket());
         assert_eq!(Route::from_target("/last?id=abc"), Route::Last);
         assert_eq!(Route::from_target("/echo"), Route::Echo);
         assert_eq!(Route::from_target("http://127.0.0.1:9001/echo?id=1"), Route::Echo);

@@ -85,7 +85,7 @@ pub fn answer(route: Route, request: &Head<'_>, head: &[u8]) -> Answer {
             let (response, note) = broken(breakage, key, &accept, request);
             Answer::open(response, Session::Echo, note)
         }
-        Route::Index | Route::Last | Route::Unknown => {
+        Route::Index | Route::About | Route::Last | Route::Unknown => {
             Answer::refuse(404, "no WebSocket endpoint at this path")
         }
     }

@@ -1,7 +1,9 @@
-// The core's table of what real servers do with a bad request (verdict.servers,
-// shown by the page and the CLI) checked against the servers themselves: each
-// request breaks one rule, is sent raw to python `websockets`, node `ws` and Go
-// `gorilla/websocket` on loopback, and what each answers must be what the core says.
+// What the core says real servers do with a bad request (verdict.servers, shown
+// by the page and the CLI) checked against the servers themselves: requests that
+// break one rule, then generated ones that break two or three at once (each
+// server stops at its own first objection), are sent raw to python `websockets`,
+// node `ws` and Go `gorilla/websocket` on loopback, and what each answers must be
+// what the core says.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
@@ -132,11 +134,14 @@ for (const [rule, what, breakIt, expected] of WARNINGS) {
 const DEFECTS = [
   ['req.method', 'POST', 'method', (r) => r.replace(/^GET /, 'POST ')],
   ['req.method', 'get', 'method', (r) => r.replace(/^GET /, 'get ')],
+  ['req.method', 'CONNECT', 'method', (r) => r.replace(/^GET /, 'CONNECT ')],
   ['req.http-version', 'HTTP/1.0', 'version', (r) => r.replace(/ HTTP\/1\.1\r\n/, ' HTTP/1.0\r\n')],
+  ['req.http-version', 'HTTP/0.9', 'version', (r) => r.replace(/ HTTP\/1\.1\r\n/, ' HTTP/0.9\r\n')],
   ['req.target', 'target chat', 'target', (r) => r.replace(/^(\S+) \/ /, '$1 chat ')],
   ['req.target', 'a fragment', 'target', (r) => r.replace(/^(\S+) \/ /, '$1 /#top ')],
   ['req.host', 'no Host', 'host', (r) => r.replace(/Host: .*\r\n/, '')],
   ['req.host', 'two Hosts', 'host', add('Host: example.com')],
+  ['req.host', 'a space in Host', 'host', (r) => r.replace(/Host: .*\r\n/, 'Host: a b\r\n')],
   ['req.host', 'a port that is a name', 'host', (r) => r.replace(/Host: .*\r\n/, 'Host: example.com:http\r\n')],
   ['req.upgrade', 'no Upgrade', 'upgrade', (r) => r.replace('Upgrade: websocket\r\n', '')],
   ['req.upgrade', 'Upgrade: h2c', 'upgrade', (r) => r.replace('Upgrade: websocket', 'Upgrade: h2c')],

@@ -41,7 +41,12 @@ static WS: &[Check] = &[
     when(&http::OBS_FOLD, |_| Status(400)),
     table(&http::TOO_LARGE),
     when(&request::TARGET, parser_target),
-    when(&request::METHOD, |req| if llhttp_method(req) { Accepts } else { Status(400) }),
+    // Node hands CONNECT to a `connect` listener, and with none drops it.
+    when(&request::METHOD, |req| match req.method() {
+        Some("CONNECT") => Closes,
+        _ if llhttp_method(req) => Accepts,
+        _ => Status(400),
+    }),
     // Node's http server: a request without both `Upgrade` and the
     // `upgrade` token in Connection is no upgrade; Node answers 400 to one in
     // HTTP/1.1 without Host (RFC 9112 §3.2), and ws's own handler 426.
@@ -192,12 +197,12 @@ fn has_token(req: &Head<'_>, name: &str, token: &str) -> bool {
     req.headers_named(name).any(|h| h.value.as_str().split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
 }
 
-/// Go refuses (400) an HTTP/1.1 request without Host, with two, or with a
-/// byte no host can hold; it passes the rest, port or not.
+/// Go refuses (400) an HTTP/1.1 request without Host (but for CONNECT), with
+/// two, or with a byte no host can hold; it passes the rest, port or not.
 fn go_host(req: &Head<'_>) -> Answer {
     let mut hosts = req.headers_named("host");
     let refused = match (hosts.next(), hosts.next()) {
-        (None, _) => req.version() != Some("HTTP/1.0"),
+        (None, _) => req.version() != Some("HTTP/1.0") && req.method() != Some("CONNECT"),
         (Some(_), Some(_)) => true,
         (Some(host), None) => !host.value.as_str().bytes().all(go_host_byte),
     };
@@ -276,6 +281,9 @@ mod tests {
             (Status(400), Closes, Status(400))
         );
         assert_eq!(answers_to(&[("GET ", "get ")]), (Status(400), Status(405), Status(405)));
+        assert_eq!(answers_to(&[("GET ", "CONNECT ")]), (Closes, Status(405), Status(405)));
+        // HTTP/0.9: ws does not look, websockets cannot read it, Go answers 505.
+        assert_eq!(answers_to(&[("HTTP/1.1", "HTTP/0.9")]), (Accepts, Closes, Status(505)));
         // A folded field stops ws and websockets; Go unfolds it.
         assert_eq!(
             answers_to(&[("Version: 13\r\n", "Version: 13\r\nX-Fold: a\r\n b\r\n"), ("GET ", "POST ")]),
@@ -292,6 +300,8 @@ mod tests {
         assert_eq!(with_host("server.example.com:http"), Accepts);
         assert_eq!(with_host("a b"), Status(400));
         assert_eq!(answers_to(&[("HTTP/1.1", "HTTP/1.0"), ("Host: server.example.com\r\n", "")]).2, Accepts);
+        // CONNECT needs no Host in Go: gorilla gets to the method.
+        assert_eq!(answers_to(&[("GET ", "CONNECT "), ("Host: server.example.com\r\n", "")]).2, Status(405));
     }
 
     /// Every request rule with a server table is in each server's order, once

@@ -137,6 +137,7 @@ const DEFECTS = [
   ['req.method', 'CONNECT', 'method', (r) => r.replace(/^GET /, 'CONNECT ')],
   ['req.http-version', 'HTTP/1.0', 'version', (r) => r.replace(/ HTTP\/1\.1\r\n/, ' HTTP/1.0\r\n')],
   ['req.http-version', 'HTTP/0.9', 'version', (r) => r.replace(/ HTTP\/1\.1\r\n/, ' HTTP/0.9\r\n')],
+  ['req.http-version', 'HTTP/1', 'version', (r) => r.replace(/ HTTP\/1\.1\r\n/, ' HTTP/1\r\n')],
   ['req.target', 'target chat', 'target', (r) => r.replace(/^(\S+) \/ /, '$1 chat ')],
   ['req.target', 'a fragment', 'target', (r) => r.replace(/^(\S+) \/ /, '$1 /#top ')],
   ['req.host', 'no Host', 'host', (r) => r.replace(/Host: .*\r\n/, '')],

@@ -10,7 +10,7 @@
 //! e2e/peers/refusals.test.mjs with requests holding several defects.
 
 use super::{Rule, http, request};
-use crate::head::Head;
+use crate::head::{Head, HeadProblemKind};
 use crate::report::Answer::{self, Accepts, Closes, Status};
 use crate::report::{Finding, ServerAnswers};
 
@@ -40,13 +40,17 @@ static WS: &[Check] = &[
     table(&http::HEADER_SYNTAX),
     when(&http::OBS_FOLD, |_| Status(400)),
     table(&http::TOO_LARGE),
-    when(&request::TARGET, parser_target),
-    // Node hands CONNECT to a `connect` listener, and with none drops it.
-    when(&request::METHOD, |req| match req.method() {
-        Some("CONNECT") => Closes,
-        _ if llhttp_method(req) => Accepts,
+    when(&request::METHOD, |req| if llhttp_method(req) { Accepts } else { Status(400) }),
+    // llhttp reads HTTP/0.9 and 1.0 (ws does not look further) and no
+    // other version below 1.1.
+    when(&request::HTTP_VERSION, |req| match req.version() {
+        Some("HTTP/1.0" | "HTTP/0.9") => Accepts,
         _ => Status(400),
     }),
+    when(&request::TARGET, parser_target),
+    // Node hands a CONNECT it has read to a `connect` listener, and with
+    // none drops the connection.
+    when(&request::METHOD, |req| if connect(req) { Closes } else { Accepts }),
     // Node's http server: a request without both `Upgrade` and the
     // `upgrade` token in Connection is no upgrade; Node answers 400 to one in
     // HTTP/1.1 without Host (RFC 9112 §3.2), and ws's own handler 426.
@@ -74,7 +78,6 @@ static WS: &[Check] = &[
     table(&request::PROTOCOL_SYNTAX),
     table(&request::PROTOCOL_DUPLICATE),
     table(&request::EXTENSIONS_SYNTAX),
-    table(&request::HTTP_VERSION),
     table(&request::HOST),
 ];
 
@@ -110,14 +113,22 @@ static WEBSOCKETS: &[Check] = &[
 static GORILLA: &[Check] = &[
     // net/http's readRequest, before the handler: 400 (431 past 1 MiB).
     table(&http::START_LINE),
-    table(&http::HEADER_SYNTAX),
     table(&http::TOO_LARGE),
     when(&request::TARGET, parser_target),
-    // HTTP/1.x passes; other versions are 505.
-    when(&request::HTTP_VERSION, |req| {
-        if req.version().is_some_and(|v| v.starts_with("HTTP/1.")) { Accepts } else { Status(505) }
+    when(&request::HTTP_VERSION, |req| if go_version(req).is_some() { Accepts } else { Status(400) }),
+    // textproto reads a field line without a colon no further.
+    when(&http::HEADER_SYNTAX, |req| {
+        let no_colon = req.problems.iter().any(|p| p.kind == HeadProblemKind::NoColon);
+        if no_colon { Status(400) } else { Accepts }
+    }),
+    when(&request::HOST, |req| if req.headers_named("host").nth(1).is_some() { Status(400) } else { Accepts }),
+    // Then the server: HTTP/1.x only (505), Host, field names and values.
+    when(&request::HTTP_VERSION, |req| match go_version(req) {
+        Some(b'1') => Accepts,
+        _ => Status(505),
     }),
     when(&request::HOST, go_host),
+    table(&http::HEADER_SYNTAX),
     // Upgrader.Upgrade, in this order.
     table(&request::CONNECTION),
     table(&request::UPGRADE),
@@ -159,8 +170,12 @@ pub(crate) fn answers(req: &Head<'_>, findings: &[Finding]) -> ServerAnswers {
 
 /// Node's and Go's parsers refuse a target that is neither a path, `*` nor
 /// an absolute URI (400), and pass the rest (a fragment, another scheme) on.
+/// They read CONNECT's target as an authority (`host:port`).
 fn parser_target(req: &Head<'_>) -> Answer {
     let target = req.target().unwrap_or("");
+    if connect(req) && !target.starts_with('/') && !request::has_space_or_control(target) {
+        return Accepts;
+    }
     let parses = target.starts_with('/') || target == "*" || has_scheme(target);
     if parses && !request::has_space_or_control(target) { Accepts } else { Status(400) }
 }
@@ -185,6 +200,21 @@ fn llhttp_method(req: &Head<'_>) -> bool {
     req.method().is_some_and(|m| METHODS.contains(&m))
 }
 
+fn connect(req: &Head<'_>) -> bool {
+    req.method() == Some("CONNECT")
+}
+
+/// Go's `ParseHTTPVersion`: the major digit of `HTTP/d.d`, or `None` when
+/// the version is malformed (400).
+fn go_version(req: &Head<'_>) -> Option<u8> {
+    match req.version()?.as_bytes() {
+        [b'H', b'T', b'T', b'P', b'/', major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => {
+            Some(*major)
+        }
+        _ => None,
+    }
+}
+
 /// Whether llhttp calls this an upgrade: an Upgrade field, and `upgrade`
 /// among Connection's tokens.
 fn node_upgrade(req: &Head<'_>) -> bool {
@@ -197,14 +227,12 @@ fn has_token(req: &Head<'_>, name: &str, token: &str) -> bool {
     req.headers_named(name).any(|h| h.value.as_str().split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
 }
 
-/// Go refuses (400) an HTTP/1.1 request without Host (but for CONNECT), with
-/// two, or with a byte no host can hold; it passes the rest, port or not.
+/// Go refuses (400) an HTTP/1.1 request without Host (but for CONNECT), or
+/// one with a byte no host can hold; it passes the rest, port or not.
 fn go_host(req: &Head<'_>) -> Answer {
-    let mut hosts = req.headers_named("host");
-    let refused = match (hosts.next(), hosts.next()) {
-        (None, _) => req.version() != Some("HTTP/1.0") && req.method() != Some("CONNECT"),
-        (Some(_), Some(_)) => true,
-        (Some(host), None) => !host.value.as_str().bytes().all(go_host_byte),
+    let refused = match req.header("host") {
+        None => req.version() != Some("HTTP/1.0") && !connect(req),
+        Some(host) => !host.bytes().all(go_host_byte),
     };
     if refused { Status(400) } else { Accepts }
 }
@@ -284,6 +312,15 @@ mod tests {
         assert_eq!(answers_to(&[("GET ", "CONNECT ")]), (Closes, Status(405), Status(405)));
         // HTTP/0.9: ws does not look, websockets cannot read it, Go answers 505.
         assert_eq!(answers_to(&[("HTTP/1.1", "HTTP/0.9")]), (Accepts, Closes, Status(505)));
+        // A version none of the parsers can read.
+        assert_eq!(answers_to(&[("HTTP/1.1", "HTTP/1")]), (Status(400), Closes, Status(400)));
+        // Go reads two Hosts as a broken request (400) and a space before a
+        // colon as a bad field name, after the version (505).
+        let two_hosts = ("Upgrade: websocket", "Host: example.com\r\nUpgrade: websocket");
+        assert_eq!(answers_to(&[("HTTP/1.1", "HTTP/0.9"), two_hosts]).2, Status(400));
+        assert_eq!(answers_to(&[("HTTP/1.1", "HTTP/0.9"), ("Upgrade:", "Upgrade :")]).2, Status(505));
+        // Node and Go read CONNECT's target as an authority.
+        assert_eq!(answers_to(&[("GET /chat ", "CONNECT chat ")]), (Closes, Status(405), Status(405)));
         // A folded field stops ws and websockets; Go unfolds it.
         assert_eq!(
             answers_to(&[("Version: 13\r\n", "Version: 13\r\nX-Fold: a\r\n b\r\n"), ("GET ", "POST ")]),

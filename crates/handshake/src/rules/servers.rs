@@ -121,7 +121,10 @@ static GORILLA: &[Check] = &[
         let no_colon = req.problems.iter().any(|p| p.kind == HeadProblemKind::NoColon);
         if no_colon { Status(400) } else { Accepts }
     }),
-    when(&request::HOST, |req| if req.headers_named("host").nth(1).is_some() { Status(400) } else { Accepts }),
+    when(
+        &request::HOST,
+        |req| if req.headers_named("host").nth(1).is_some() { Status(400) } else { Accepts },
+    ),
     // Then the server: HTTP/1.x only (505), Host, field names and values.
     when(&request::HTTP_VERSION, |req| match go_version(req) {
         Some(b'1') => Accepts,
@@ -191,13 +194,10 @@ fn has_scheme(target: &str) -> bool {
 /// The methods llhttp reads in a request (Node's `http.METHODS`); it answers
 /// 400 to any other, such as `get`.
 fn llhttp_method(req: &Head<'_>) -> bool {
-    const METHODS: &[&str] = &[
-        "ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE", "GET", "HEAD", "LINK", "LOCK", "M-SEARCH",
-        "MERGE", "MKACTIVITY", "MKCALENDAR", "MKCOL", "MOVE", "NOTIFY", "OPTIONS", "PATCH", "POST", "PROPFIND",
-        "PROPPATCH", "PURGE", "PUT", "QUERY", "REBIND", "REPORT", "SEARCH", "SOURCE", "SUBSCRIBE", "TRACE",
-        "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE",
-    ];
-    req.method().is_some_and(|m| METHODS.contains(&m))
+    const METHODS: &str = "ACL BIND CHECKOUT CONNECT COPY DELETE GET HEAD LINK LOCK M-SEARCH MERGE MKACTIVITY \
+        MKCALENDAR MKCOL MOVE NOTIFY OPTIONS PATCH POST PROPFIND PROPPATCH PURGE PUT QUERY REBIND REPORT SEARCH \
+        SOURCE SUBSCRIBE TRACE UNBIND UNLINK UNLOCK UNSUBSCRIBE";
+    req.method().is_some_and(|m| METHODS.split_ascii_whitespace().any(|known| known == m))
 }
 
 fn connect(req: &Head<'_>) -> bool {
@@ -207,10 +207,8 @@ fn connect(req: &Head<'_>) -> bool {
 /// Go's `ParseHTTPVersion`: the major digit of `HTTP/d.d`, or `None` when
 /// the version is malformed (400).
 fn go_version(req: &Head<'_>) -> Option<u8> {
-    match req.version()?.as_bytes() {
-        [b'H', b'T', b'T', b'P', b'/', major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => {
-            Some(*major)
-        }
+    match req.version()?.strip_prefix("HTTP/")?.as_bytes() {
+        &[major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => Some(major),
         _ => None,
     }
 }
@@ -300,7 +298,10 @@ mod tests {
         );
         // ws reads the key before the version: version 8 does not save a bad key.
         assert_eq!(
-            answers_to(&[("Version: 13", "Version: 8"), ("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", "")]),
+            answers_to(&[
+                ("Version: 13", "Version: 8"),
+                ("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", "")
+            ]),
             (Status(400), Status(400), Status(400))
         );
         // A parser objection comes first: llhttp refuses `get`, websockets closes.

@@ -5,8 +5,8 @@
 //! below is read from the sources of node ws 8.23 on Node.js 20
 //! (`lib/websocket-server.js` `handleUpgrade`, Node's `parserOnIncoming`),
 //! python websockets 17.4 (`http11.py` `Request.parse`, `server.py`
-//! `process_request`) and gorilla/websocket 1.5.0 on Go's `net/http`
-//! (`readRequest`, `server.go` `Upgrade`), and measured by
+//! `process_request`) and gorilla/websocket 1.5.0 on Go 1.19's `net/http`
+//! (`readRequest`, `conn.readRequest`; gorilla's `Upgrade`), and measured by
 //! e2e/peers/refusals.test.mjs with requests holding several defects.
 
 use super::{Rule, http, request};
@@ -77,6 +77,7 @@ static WS: &[Check] = &[
     table(&request::VERSION_DUPLICATE),
     table(&request::PROTOCOL_SYNTAX),
     table(&request::PROTOCOL_DUPLICATE),
+    // Not looked at: the extensions, Host in an upgrade.
     table(&request::EXTENSIONS_SYNTAX),
     table(&request::HOST),
 ];
@@ -105,6 +106,7 @@ static WEBSOCKETS: &[Check] = &[
     table(&request::EXTENSIONS_SYNTAX),
     table(&request::PROTOCOL_SYNTAX),
     table(&request::PROTOCOL_DUPLICATE),
+    // Not looked at.
     table(&request::TARGET),
     table(&request::HOST),
 ];
@@ -121,10 +123,7 @@ static GORILLA: &[Check] = &[
         let no_colon = req.problems.iter().any(|p| p.kind == HeadProblemKind::NoColon);
         if no_colon { Status(400) } else { Accepts }
     }),
-    when(
-        &request::HOST,
-        |req| if req.headers_named("host").nth(1).is_some() { Status(400) } else { Accepts },
-    ),
+    when(&request::HOST, |req| if two_hosts(req) { Status(400) } else { Accepts }),
     // Then the server: HTTP/1.x only (505), Host, field names and values.
     when(&request::HTTP_VERSION, |req| match go_version(req) {
         Some(b'1') => Accepts,
@@ -223,6 +222,10 @@ fn node_upgrade(req: &Head<'_>) -> bool {
 /// in any of its copies, as gorilla's `tokenListContainsValue` reads it.
 fn has_token(req: &Head<'_>, name: &str, token: &str) -> bool {
     req.headers_named(name).any(|h| h.value.as_str().split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+}
+
+fn two_hosts(req: &Head<'_>) -> bool {
+    req.headers_named("host").nth(1).is_some()
 }
 
 /// Go refuses (400) an HTTP/1.1 request without Host (but for CONNECT), or

@@ -70,7 +70,7 @@ appTest('the verdict says who accepts and which status a server should send', as
   await page.getByLabel('Examples').selectOption('missing-upgrade-headers');
   await verdict.getByText('426 Upgrade Required').waitFor(T);
   assert.match(await verdict.textContent(), /Would a server accept the request\?\s*no/i);
-  assert.match(await verdict.textContent(), /Python's websockets 426/);
+  assert.match(await verdict.textContent(), /Node's ws 426, Python's websockets 426, Go's gorilla 400/);
 
   await page.getByLabel('Examples').selectOption('clean-browser');
   await verdict.getByText('101 Switching Protocols').waitFor(T);
@@ -83,6 +83,11 @@ appTest('the verdict says who accepts and which status a server should send', as
 
   await page.getByLabel('Examples').selectOption('h2-extended-connect');
   await verdict.getByText(/2xx, not 101/).waitFor(T);
+
+  // Each server answers the whole request at its own first objection: for a bare
+  // GET, Node's server refuses the missing Host, websockets the missing Connection.
+  await paste(page, 'GET / HTTP/1.1\r\n\r\n');
+  await verdict.getByText(/Node's ws 400, Python's websockets 426, Go's gorilla 400\./).waitFor(T);
 }, LINT);
 
 appTest('results follow typing without a submit button, and the live region announces them', async ({ page }) => {

@@ -1,7 +1,9 @@
-// The core's table of what real servers do with a bad request (verdict.servers,
-// shown by the page and the CLI) checked against the servers themselves: each
-// request breaks one rule, is sent raw to python `websockets`, node `ws` and Go
-// `gorilla/websocket` on loopback, and what each answers must be what the core says.
+// What the core says real servers do with a bad request (verdict.servers, shown
+// by the page and the CLI) checked against the servers themselves: requests that
+// break one rule, then generated ones that break two or three at once (each
+// server stops at its own first objection), are sent raw to python `websockets`,
+// node `ws` and Go `gorilla/websocket` on loopback, and what each answers must be
+// what the core says.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
@@ -125,6 +127,106 @@ for (const [rule, what, breakIt, expected] of WARNINGS) {
     });
   });
 }
+
+/**
+ * Single defects that combine: `groups` names what a defect rewrites (or hides
+ * from the linter), so no two in one request share one. The warning `http.obs-fold` is here
+ * because it stops ws and websockets before any other check.
+ */
+const DEFECTS = [
+  ['req.method', 'POST', 'method', (r) => r.replace(/^GET /, 'POST ')],
+  ['req.method', 'get', 'method', (r) => r.replace(/^GET /, 'get ')],
+  ['req.method', 'CONNECT', 'method', (r) => r.replace(/^GET /, 'CONNECT ')],
+  ['req.http-version', 'HTTP/1.0', 'version', (r) => r.replace(/ HTTP\/1\.1\r\n/, ' HTTP/1.0\r\n')],
+  ['req.http-version', 'HTTP/0.9', 'version', (r) => r.replace(/ HTTP\/1\.1\r\n/, ' HTTP/0.9\r\n')],
+  ['req.http-version', 'HTTP/1', 'version', (r) => r.replace(/ HTTP\/1\.1\r\n/, ' HTTP/1\r\n')],
+  ['req.target', 'target chat', 'target', (r) => r.replace(/^(\S+) \/ /, '$1 chat ')],
+  ['req.target', 'a fragment', 'target', (r) => r.replace(/^(\S+) \/ /, '$1 /#top ')],
+  ['req.host', 'no Host', 'host', (r) => r.replace(/Host: .*\r\n/, '')],
+  ['req.host', 'two Hosts', 'host', add('Host: example.com')],
+  ['req.host', 'a space in Host', 'host', (r) => r.replace(/Host: .*\r\n/, 'Host: a b\r\n')],
+  ['req.host', 'a port that is a name', 'host', (r) => r.replace(/Host: .*\r\n/, 'Host: example.com:http\r\n')],
+  ['req.upgrade', 'no Upgrade', 'upgrade', (r) => r.replace('Upgrade: websocket\r\n', '')],
+  ['req.upgrade', 'Upgrade: h2c', 'upgrade', (r) => r.replace('Upgrade: websocket', 'Upgrade: h2c')],
+  ['req.connection', 'no Connection', 'connection', (r) => r.replace('Connection: Upgrade\r\n', '')],
+  ['req.connection', 'Connection: keep-alive', 'connection', (r) => r.replace('Connection: Upgrade', 'Connection: keep-alive')],
+  ['req.key.missing', 'no key', 'key', (r) => r.replace(/Sec-WebSocket-Key: .*\r\n/, '')],
+  ['req.key.invalid', 'a key of 15 bytes', 'key', (r) => r.replace(KEY, 'AAAAAAAAAAAAAAAAAAAA')],
+  ['req.key.duplicate', 'two keys', 'key', add(`Sec-WebSocket-Key: ${KEY}`)],
+  ['req.version.missing', 'no version', 'ws-version', (r) => r.replace('Sec-WebSocket-Version: 13\r\n', '')],
+  ['req.version.unsupported', 'version 12', 'ws-version', (r) => r.replace('Version: 13', 'Version: 12')],
+  ['req.version.unsupported', 'version 8', 'ws-version', (r) => r.replace('Version: 13', 'Version: 8')],
+  ['req.version.duplicate', 'two versions', 'ws-version', add('Sec-WebSocket-Version: 13')],
+  ['req.protocol.syntax', 'subprotocol chat/1', 'protocol', add('Sec-WebSocket-Protocol: chat/1')],
+  ['req.protocol.duplicate', 'a subprotocol twice', 'protocol', add('Sec-WebSocket-Protocol: chat, chat')],
+  ['req.extensions.syntax', 'a malformed extension', 'extensions', add('Sec-WebSocket-Extensions: permessage-deflate; =')],
+  ['http.start-line', 'a fourth word in the request line', 'method version target', (r) => r.replace(/\r\n/, ' extra\r\n')],
+  ['http.header.syntax', 'a space before a colon', 'syntax', add('X-Test : 1')],
+  ['http.obs-fold', 'a folded field', 'syntax', add('X-Fold: a\r\n b')],
+];
+
+/** Whether two defects rewrite the same part of a request. */
+const clash = (a, b) => a[2].split(' ').some((group) => b[2].split(' ').includes(group));
+
+/** A fixed-seed generator (a 32-bit LCG), so the combinations are the same on every run. */
+function lcg(seed) {
+  let state = seed >>> 0;
+  return (n) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % n;
+  };
+}
+
+/**
+ * `count` distinct combinations of `size` defects, no two of one group, drawn
+ * with a fixed seed; each is a list of indexes into DEFECTS, in DEFECTS order.
+ */
+function combinations(size, count, seed) {
+  const next = lcg(seed);
+  const seen = new Set();
+  const out = [];
+  for (let tries = 0; out.length < count && tries < 10_000; tries++) {
+    const pick = [];
+    while (pick.length < size) {
+      const i = next(DEFECTS.length);
+      if (!pick.some((j) => clash(DEFECTS[i], DEFECTS[j]))) pick.push(i);
+    }
+    pick.sort((a, b) => a - b);
+    const key = pick.join(',');
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(pick);
+    }
+  }
+  return out;
+}
+
+const COMBINATIONS = [...combinations(2, 30, 15), ...combinations(3, 24, 6455)];
+
+for (const pick of COMBINATIONS) {
+  const defects = pick.map((i) => DEFECTS[i]);
+  const label = defects.map(([rule, what]) => `${rule} (${what})`).join(' + ');
+  test(`${defects.length} defects: ${label}: each server answers what the core says`, async () => {
+    const breakIt = (r) => defects.reduce((request, [, , , change]) => change(request), r);
+    await sendToEach(label, breakIt, 'the core', (table, exchange, request) => {
+      const fired = new Set(exchange.findings.map((f) => f.rule));
+      for (const [rule, what] of defects) assert.ok(fired.has(rule), `${rule} (${what}) did not fire:\n${request}`);
+      const answer = exchange.verdict.servers?.[table];
+      assert.notEqual(answer, undefined, `the core has no answer for ${table}: ${JSON.stringify(exchange.verdict)}`);
+      assert.notEqual(answer, 'varies', `the core does not say what ${table} does with this request`);
+      return answer;
+    });
+  });
+}
+
+test('a bare GET (no Host, no Upgrade, nothing): ws 400, websockets 426, gorilla 400, as the core says', async () => {
+  const seen = {};
+  await sendToEach('GET / HTTP/1.1 alone', () => 'GET / HTTP/1.1\r\n\r\n', 'the core', (table, exchange) => {
+    seen[table] = exchange.verdict.servers?.[table];
+    return seen[table];
+  });
+  assert.deepEqual(seen, { ws: 400, websockets: 426, gorilla: 400 });
+});
 
 test("res.405.allow: of the three, only python websockets sends Allow with its 405, as the rule says", async () => {
   for (const [table, port] of Object.entries(servers)) {

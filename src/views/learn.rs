@@ -560,7 +560,7 @@ fn Failures() -> impl IntoView {
             </div>
             <h4>"What real servers answer"</h4>
             <p>
-                "Servers disagree on the status for the same mistake. For each rule a server must refuse: the status RFC 6455 and RFC 9110 point to, and what three common server libraries actually do, measured by this project's tests against ws 8.23, websockets 17.4 and gorilla 1.5.0: a status, \"accepts\" where they do not check, \"closes\" where they drop the connection without a response, and \"depends\" where the rule's explanation says on what. HTTP/2 rules have no column: these servers do not speak HTTP/2."
+                "Servers disagree on the status for the same mistake. For each rule a server must refuse: the status RFC 6455 and RFC 9110 point to, and what three common server libraries actually do, measured by this project's tests against ws 8.23, websockets 17.4 and gorilla 1.5.0: a status, \"accepts\" where they do not check, \"closes\" where they drop the connection without a response, and \"depends\" where the rule's explanation says on what. That is for a request that breaks that rule alone: each server checks in its own order and answers at its first objection, so for a request with several mistakes the linter's verdict gives each server's own answer. HTTP/2 rules have no column: these servers do not speak HTTP/2."
             </p>
             <div class="table-wrap" tabindex="0" role="group" aria-label="What real servers answer">
                 <table>

@@ -554,7 +554,7 @@ fn VerdictPanel(
                     Answer::Varies => format!("{name}: it depends (see the rule)"),
                 };
                 format!(
-                    "What real servers answer: {}, {}, {}.",
+                    "What real servers answer to this request: {}, {}, {}.",
                     say("Node's ws", s.ws),
                     say("Python's websockets", s.websockets),
                     say("Go's gorilla", s.gorilla)

@@ -112,7 +112,7 @@ pub struct Verdict {
     /// For a request a server must refuse: the status it should answer.
     pub expected_status: Option<u16>,
     /// For a request a server must refuse: what ws, websockets and gorilla do
-    /// with this request (for the first refusing rule).
+    /// with this request, each at its own first objection (rules/servers.rs).
     pub servers: Option<ServerAnswers>,
 }
 

@@ -8,6 +8,7 @@ pub mod http;
 pub mod pair;
 pub mod request;
 pub mod response;
+mod servers;
 
 use crate::capture::{Exchange, Format};
 use crate::report::{Answer, ExchangeReport, Findings, ServerAnswers, Severity, Side, Verdict};
@@ -194,43 +195,9 @@ fn verdict(
         browser_accepts,
         server_accepts,
         expected_status: first_request_error.map(|_| refusal.and_then(|r| r.status).unwrap_or(400)),
-        servers: refusal.and_then(|r| Some(answers_for(r, r.servers?, request?))),
+        // Each server's own answer to the whole request (servers.rs).
+        servers: refusal.and_then(|r| r.servers).and(request).map(|head| servers::answers(head, req)),
     }
-}
-
-/// A rule's server answers made concrete for this request where they depend on
-/// it (measured by e2e/peers/refusals.test.mjs).
-fn answers_for(rule: &Rule, mut answers: ServerAnswers, req: &crate::head::Head<'_>) -> ServerAnswers {
-    use Answer::{Accepts, Status};
-    match rule.id {
-        // Node hands ws no request without an Upgrade field (its HTTP server
-        // answers 426 itself); ws refuses any other value with 400.
-        "req.upgrade" => answers.ws = if req.header("upgrade").is_some() { Status(400) } else { Status(426) },
-        // ws speaks the hybi draft's version 8 as well as 13.
-        "req.version.unsupported" => {
-            let eight = req.header("sec-websocket-version").is_some_and(|v| v.trim() == "8");
-            answers.ws = if eight { Accepts } else { Status(400) };
-        }
-        // Node's and Go's parsers refuse a target that is neither a path, `*`
-        // nor an absolute URI (400), and pass the rest (a fragment, another
-        // scheme) on to ws and gorilla, which do not look.
-        "req.target" => {
-            let target = req.target().unwrap_or("");
-            let parses = target.starts_with('/') || target == "*" || has_scheme(target);
-            let answer = if parses && !request::has_space_or_control(target) { Accepts } else { Status(400) };
-            (answers.ws, answers.gorilla) = (answer, answer);
-        }
-        _ => {}
-    }
-    answers
-}
-
-/// `scheme ":"` (RFC 3986 §3.1): a letter, then letters, digits, `+`, `-`, `.`.
-fn has_scheme(target: &str) -> bool {
-    target.split_once(':').is_some_and(|(scheme, _)| {
-        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    })
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub const METHOD: Rule = Rule::new(
     "RFC 6455 §4.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
     "The request method is not GET",
-    "The opening handshake is a GET request (methods are case-sensitive: `get` is not GET). A server answers 405 Method Not Allowed, and RFC 9110 §15.5.6 requires that 405 to carry `Allow: GET`. ws, python websockets and gorilla all answer 405; only python websockets adds the Allow header.",
+    "The opening handshake is a GET request (methods are case-sensitive: `get` is not GET). A server answers 405 Method Not Allowed, and RFC 9110 §15.5.6 requires that 405 to carry `Allow: GET`. ws, python websockets and gorilla all answer 405 (but ws answers 400 to a method Node's parser does not know, such as `get`, and closes the connection on CONNECT); only python websockets adds the Allow header.",
     "Send the handshake with `GET`.",
 )
 .refused(405)
@@ -28,7 +28,7 @@ pub const HTTP_VERSION: Rule = Rule::new(
     "RFC 6455 §4.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
     "The request is not HTTP/1.1 or later",
-    "The handshake needs HTTP/1.1 or later, and a server must ignore Upgrade in an HTTP/1.0 request (RFC 9110 §7.8). Servers disagree on the answer: python websockets answers 505, while ws and gorilla do not check the version and answer 101; 400 Bad Request is the plain RFC 6455 answer.",
+    "The handshake needs HTTP/1.1 or later, and a server must ignore Upgrade in an HTTP/1.0 request (RFC 9110 §7.8). Servers disagree on the answer: python websockets answers 505 (and closes the connection on a version other than 1.0 or 1.1), while ws and gorilla do not check the version and answer 101 (Go's server answers 505 to another version, such as HTTP/0.9); 400 Bad Request is the plain RFC 6455 answer.",
     "Send `HTTP/1.1` in the request line.",
 )
 .refused(400)
@@ -62,7 +62,7 @@ pub const HOST: Rule = Rule::new(
     "RFC 9112 §3.2",
     "https://www.rfc-editor.org/rfc/rfc9112#section-3.2",
     "Host is missing, repeated or invalid",
-    "An HTTP/1.1 request carries exactly one valid Host field (RFC 6455 §4.1 item 4 requires it too). A server must answer 400 to a request that lacks Host, repeats it, or has an invalid value. Go's HTTP server enforces this before gorilla sees the request; Node's (so ws) and python websockets accept a request without Host.",
+    "An HTTP/1.1 request carries exactly one valid Host field (RFC 6455 §4.1 item 4 requires it too). A server must answer 400 to a request that lacks Host, repeats it, or has an invalid value. Go's HTTP server refuses a missing, repeated or unreadable Host before gorilla sees the request (it lets `example.com:http` pass); Node's server answers 400 to an HTTP/1.1 request without Host only when it is not an upgrade, so ws and python websockets accept a handshake without Host.",
     "Send `Host: example.com` (with `:port` when it is not the default) exactly once.",
 )
 .refused(400)

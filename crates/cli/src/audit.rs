@@ -342,11 +342,16 @@ pub static NOT_SENT: &[(&str, &str)] = &[
     ),
     ("req.origin.missing", "a server may require Origin or not (RFC 6455 §10.2): no answer is wrong"),
     ("req.body", "RFC 9110 §9.3.1 gives a GET's content no meaning: no answer is wrong"),
+    (
+        "req.target.ws-uri",
+        "a ws URI as the target breaks the client's side of RFC 6455 §4.1 only; a server may accept it as an absolute-form target (RFC 9112 §3.2.2) or refuse it: no answer is wrong",
+    ),
     ("h2.method", H2),
     ("h2.protocol", H2),
     ("h2.pseudo", H2),
     ("h2.connection-specific", H2),
     ("h2.key-present", H2),
+    ("h2.scheme", H2),
 ];
 
 const H2: &str = "HTTP/2 and HTTP/3 extended CONNECT (RFC 8441, RFC 9220): the audit speaks HTTP/1.1";

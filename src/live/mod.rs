@@ -5,8 +5,8 @@
 
 pub mod close;
 pub mod hex;
-pub mod probe_hint;
 pub mod lab_status;
+pub mod probe_hint;
 pub mod record;
 pub mod target;
 pub mod timeline;

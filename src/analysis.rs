@@ -275,7 +275,7 @@ mod tests {
             let Outcome::Linted(report) = &a.outcome else { panic!("{} did not lint", ex.id) };
             for id in ex.expect {
                 assert!(
-                    report.exchanges.iter().flat_map(|e| &e.findings).any(|f| f.rule == *id),
+                    report.exchanges.iter().flat_map(|e| &e.findings).any(|f| f.rule.id == *id),
                     "{}: {id}",
                     ex.id
                 );
@@ -356,7 +356,7 @@ mod tests {
             let b = Analysis::of(ex.text.into());
             let rules = |a: &Analysis| -> Vec<&str> {
                 let Outcome::Linted(r) = &a.outcome else { return vec![] };
-                r.exchanges.iter().flat_map(|e| &e.findings).map(|f| f.rule).collect()
+                r.exchanges.iter().flat_map(|e| &e.findings).map(|f| f.rule.id).collect()
             };
             assert_eq!(rules(&a), rules(&b), "{}", ex.id);
         }

@@ -108,7 +108,7 @@ impl Paired {
             return match (accepted, first_error) {
                 (Some(false), Some(f)) => format!(
                     "The browser opened the connection, although the core says a browser must refuse this response: {} ({}).",
-                    f.message, f.rfc
+                    f.message, f.rule.rfc
                 ),
                 _ => format!("The lab answered {} and the browser accepted it.", self.status_line),
             };
@@ -118,7 +118,7 @@ impl Paired {
             Some(101) => match first_error.filter(|f| f.side == handshake::report::Side::Response) {
                 Some(f) => format!(
                     "The lab answered 101 Switching Protocols, but the response breaks a rule the browser checks: {} ({}). A client must fail the connection when the response is wrong (RFC 6455 §4.1), so {hidden}.",
-                    f.message, f.rfc
+                    f.message, f.rule.rfc
                 ),
                 None => "The lab's record shows nothing wrong with the handshake: the connection failed after it, or elsewhere.".into(),
             },
@@ -173,7 +173,7 @@ mod tests {
         ));
         assert_eq!(p.verdict.and_then(|v| v.browser_accepts), Some(false));
         assert_eq!(p.findings[0].severity, Severity::Error);
-        assert!(p.findings.iter().any(|f| f.rule.starts_with("res.accept")), "{:?}", p.findings);
+        assert!(p.findings.iter().any(|f| f.rule.id.starts_with("res.accept")), "{:?}", p.findings);
         let story = p.story(false);
         assert!(story.contains("breaks a rule the browser checks") && story.contains("1006"), "{story}");
         assert!(p.summary().contains("error"));

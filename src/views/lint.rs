@@ -635,9 +635,9 @@ fn FindingsList(
         .into_iter()
         .enumerate()
         .map(|(i, f)| {
-            let rule = handshake::rules::rule(f.rule);
-            let rfc_url = rule.map_or("https://www.rfc-editor.org/rfc/rfc6455", |r| r.rfc_url);
-            let details = rule.map(|r| {
+            let r = f.rule;
+            let rfc_url = r.rfc_url;
+            let details = {
                 view! {
                     <details>
                         <summary>"Why it matters"</summary>
@@ -651,7 +651,7 @@ fn FindingsList(
                         </p>
                     </details>
                 }
-            });
+            };
             let span = f.span;
             let message = f.message.clone();
             let body = match f.line {
@@ -670,10 +670,10 @@ fn FindingsList(
                 <li class="finding" class:current=move || selected.get() == Some(i)>
                     <div class="finding-head">
                         <span class=severity_class(f.severity)>{f.severity.as_str()}</span>
-                        <code class="rule-id">{f.rule}</code>
+                        <code class="rule-id">{f.rule.id}</code>
                         <span class="side">{f.side.as_str()}</span>
                         <a class="rfc" href=rfc_url target="_blank" rel="noopener noreferrer">
-                            {f.rfc}
+                            {f.rule.rfc}
                         </a>
                     </div>
                     {body}

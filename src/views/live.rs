@@ -818,11 +818,11 @@ fn record_view(shown: Arc<Shown>) -> impl IntoView {
                 <li class=class>
                     <span class=badge>{severity_label(f.severity)}</span>
                     " "
-                    <code>{f.rule}</code>
+                    <code>{f.rule.id}</code>
                     " "
                     {f.message.clone()}
                     " "
-                    <span class="live-rfc">"(" {f.rfc} ")"</span>
+                    <span class="live-rfc">"(" {f.rule.rfc} ")"</span>
                 </li>
             }
         })

@@ -210,13 +210,11 @@ fn text(lint: &Lint<'_>, colour: bool) -> String {
             out.push_str(&format!(
                 "  {} {} {line}{} ({})\n",
                 s.severity(f.severity),
-                s.paint("1", f.rule),
+                s.paint("1", f.rule.id),
                 f.message,
-                f.rfc
+                f.rule.rfc
             ));
-            if let Some(rule) = rules::rule(f.rule) {
-                out.push_str(&format!("          {} {}\n", s.paint("2", "fix:"), rule.fix));
-            }
+            out.push_str(&format!("          {} {}\n", s.paint("2", "fix:"), f.rule.fix));
         }
     }
     out.push_str(&format!(

@@ -181,12 +181,11 @@ fn plan(report: &ExchangeReport<'_>) -> Plan {
     let origin = header("origin")
         .filter(|o| !o.is_empty() && o.bytes().all(|b| b > b' ' && b != 0x7f))
         .map_or_else(|| format!("{scheme}://{host}"), str::to_string);
-    // The key: kept when usable, canonicalised when it only lacks that.
-    let key = header("sec-websocket-key").map(str::trim).unwrap_or("");
-    let problems = accept::judge_key(key);
-    let key = match problems.as_slice() {
-        [] => key.to_string(),
-        [accept::KeyProblem::NonCanonical { canonical }] => canonical.clone(),
+    // The key: kept when usable, canonicalised when it only lacks that (as
+    // the checks judged it).
+    let key = match report.key_problems.as_deref() {
+        Some([]) => header("sec-websocket-key").map_or(SAMPLE_KEY, str::trim).to_string(),
+        Some([accept::KeyProblem::NonCanonical { canonical }]) => canonical.clone(),
         _ => SAMPLE_KEY.to_string(),
     };
     // Offered subprotocols: valid tokens, once each.

@@ -13,9 +13,8 @@ fn report(capture: &str) -> String {
     let mut out = lint.to_json();
     for exchange in &lint.exchanges {
         for finding in &exchange.findings {
-            if let Some(rule) = handshake::rules::rule(finding.rule) {
-                out.push_str(&format!("\n{}: {}\n{}\n", rule.id, rule.explanation, rule.fix));
-            }
+            let rule = finding.rule;
+            out.push_str(&format!("\n{}: {}\n{}\n", rule.id, rule.explanation, rule.fix));
         }
         out.push_str(&handshake::correct::corrected(exchange));
     }

@@ -7,7 +7,10 @@ pub mod curl_command;
 pub mod devtools;
 pub mod h2;
 pub mod har;
+mod json;
 pub mod raw;
+
+use std::fmt;
 
 use crate::head::{self, Head, Kind};
 
@@ -60,9 +63,16 @@ pub struct Capture<'a> {
     pub skipped: usize,
 }
 
-/// Why a capture could not be read at all.
+/// Largest input read: 8 MiB.
+pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
+
+/// Why an input could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CaptureError {
+pub enum InputError {
+    /// Nothing but whitespace.
+    Empty,
+    /// More than [`MAX_INPUT_BYTES`].
+    TooLarge { len: usize },
     /// Nothing in it looks like any supported format.
     Unrecognised,
     /// JSON that is not a readable HAR file: what and where.
@@ -70,6 +80,28 @@ pub enum CaptureError {
     /// A curl command quoted for Windows cmd (`^` escapes), which is not read.
     CurlForCmd,
 }
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Empty => write!(f, "the input is empty"),
+            InputError::TooLarge { len } => {
+                write!(f, "the input is {len} bytes; the limit is 8 MiB ({MAX_INPUT_BYTES} bytes)")
+            }
+            InputError::Unrecognised => write!(
+                f,
+                "nothing recognisable: expected an HTTP request or response, curl -v output, a curl command, a HAR file, DevTools headers or HTTP/2 pseudo-headers"
+            ),
+            InputError::Har { message, line } => write!(f, "malformed HAR (line {line}): {message}"),
+            InputError::CurlForCmd => write!(
+                f,
+                "this curl command is quoted for Windows cmd (^ escapes), which is not read: copy it as cURL (bash) instead"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
 
 /// Group heads into exchanges: a request opens one, a response completes the
 /// open one or stands alone.
@@ -119,10 +151,16 @@ pub fn detect(input: &[u8]) -> Option<Format> {
 }
 
 /// Detect the format and parse the capture.
-pub fn parse(input: &[u8]) -> Result<Capture<'_>, CaptureError> {
-    let format = detect(input).ok_or(CaptureError::Unrecognised)?;
+pub fn parse(input: &[u8]) -> Result<Capture<'_>, InputError> {
+    if input.len() > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge { len: input.len() });
+    }
+    if input.iter().all(u8::is_ascii_whitespace) {
+        return Err(InputError::Empty);
+    }
+    let format = detect(input).ok_or(InputError::Unrecognised)?;
     if format == Format::CurlCommand && curl_command::is_for_cmd(input) {
-        return Err(CaptureError::CurlForCmd);
+        return Err(InputError::CurlForCmd);
     }
     let (exchanges, skipped) = match format {
         Format::Raw => (raw::parse(input), 0),
@@ -133,7 +171,7 @@ pub fn parse(input: &[u8]) -> Result<Capture<'_>, CaptureError> {
         Format::H2 => (h2::parse(input), 0),
     };
     if exchanges.is_empty() && skipped == 0 {
-        return Err(CaptureError::Unrecognised);
+        return Err(InputError::Unrecognised);
     }
     Ok(Capture { format, exchanges, skipped })
 }

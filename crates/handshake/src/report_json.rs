@@ -1,11 +1,18 @@
-//! The JSON report, written by hand (no serde in the core). The shape is
-//! documented in crates/cli/README.md and kept stable.
+//! The lint written as the stable JSON report (by hand: no serde in the
+//! core). The shape is documented in crates/cli/README.md.
 
 use std::fmt::Write;
 
-use crate::Lint;
 use crate::head::{Field, Head, Span};
-use crate::report::{Answer, ExchangeReport, Finding, Verdict};
+use crate::report::{ExchangeReport, Finding, Lint, Verdict};
+use crate::rule::Answer;
+
+impl Lint<'_> {
+    /// The stable JSON report (documented in crates/cli/README.md).
+    pub fn to_json(&self) -> String {
+        lint_json(self)
+    }
+}
 
 /// Appends `s` as a JSON string literal, quotes included (RFC 8259 §7). DEL is
 /// escaped too, so captured control bytes never reach a terminal raw. The lab server
@@ -158,13 +165,13 @@ fn finding(out: &mut String, f: &Finding) {
     let mut first = true;
     out.push('{');
     key(out, &mut first, "rule");
-    write_json_string(out, f.rule);
+    write_json_string(out, f.rule.id);
     key(out, &mut first, "severity");
     write_json_string(out, f.severity.as_str());
     key(out, &mut first, "message");
     write_json_string(out, &f.message);
     key(out, &mut first, "rfc");
-    write_json_string(out, f.rfc);
+    write_json_string(out, f.rule.rfc);
     key(out, &mut first, "line");
     opt_num(out, f.line);
     key(out, &mut first, "span");
@@ -216,7 +223,7 @@ fn exchange(out: &mut String, e: &ExchangeReport<'_>) {
 }
 
 /// The whole report.
-pub fn lint_json(lint: &Lint<'_>) -> String {
+fn lint_json(lint: &Lint<'_>) -> String {
     let mut out = String::with_capacity(1024);
     out.push_str("{\"format\": ");
     write_json_string(&mut out, lint.format.as_str());

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use handshake::correct::corrected;
-use handshake::{Finding, Format, InputError, Severity, Verdict};
+pub use handshake::report::Counts;
+use handshake::{Finding, Format, InputError, Verdict};
 
 /// A linted capture and the text it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,47 +51,6 @@ pub struct Exchange {
     pub expected_accept: Option<String>,
     /// First line of the exchange in the text.
     pub line: usize,
-}
-
-/// How many findings of each severity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub errors: usize,
-    pub warnings: usize,
-    pub notes: usize,
-}
-
-impl Counts {
-    pub fn of<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Counts {
-        let mut c = Counts::default();
-        for f in findings {
-            match f.severity {
-                Severity::Error => c.errors += 1,
-                Severity::Warning => c.warnings += 1,
-                Severity::Info => c.notes += 1,
-            }
-        }
-        c
-    }
-
-    /// "2 errors, 1 warning", or "no problems found" (notes are counted only
-    /// when there is nothing else).
-    pub fn summary(self) -> String {
-        let mut parts = Vec::new();
-        for (n, one, many) in [(self.errors, "error", "errors"), (self.warnings, "warning", "warnings")] {
-            if n > 0 {
-                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
-            }
-        }
-        if parts.is_empty() {
-            return match self.notes {
-                0 => "no problems found".to_string(),
-                1 => "no problems found, 1 note".to_string(),
-                n => format!("no problems found, {n} notes"),
-            };
-        }
-        parts.join(", ")
-    }
 }
 
 impl Analysis {

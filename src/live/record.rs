@@ -2,6 +2,7 @@
 //! recorded bytes (the lint report inside the record is not trusted), and
 //! what it tells about a connection the browser describes only as 1006.
 
+use handshake::report::Counts;
 use handshake::{Finding, Severity, Verdict};
 
 /// The fields of the lab's record the page uses (`GET /last?id=`, or the
@@ -69,6 +70,7 @@ impl Paired {
     }
 
     /// The findings of one severity.
+    #[cfg(test)]
     pub fn count(&self, severity: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == severity).count()
     }
@@ -79,24 +81,12 @@ impl Paired {
         if let Some(why) = &self.unreadable {
             return format!("the core could not read the record: {why}");
         }
-        let mut parts = Vec::new();
-        for (severity, one, many) in
-            [(Severity::Error, "error", "errors"), (Severity::Warning, "warning", "warnings")]
-        {
-            match self.count(severity) {
-                0 => {}
-                1 => parts.push(format!("1 {one}")),
-                n => parts.push(format!("{n} {many}")),
-            }
-        }
-        if !parts.is_empty() {
-            return parts.join(", ");
-        }
-        match self.count(Severity::Info) {
+        let counts = Counts::of(&self.findings);
+        counts.problems().unwrap_or_else(|| match counts.notes {
             0 => "lints clean".into(),
             1 => "lints clean (1 note)".into(),
             n => format!("lints clean ({n} notes)"),
-        }
+        })
     }
 
     /// What happened, in words, from the server's side. `opened`: the browser

@@ -30,8 +30,8 @@ use crate::live::timeline::{self, Content, Entry, Kind};
 use crate::live::{bytes, hex};
 
 /// Where `cargo xtask serve` (and `cargo run -p handshake-lab`) puts the lab.
-const LAB_PROBE: &str = "http://127.0.0.1:9001/";
-const LAB_ECHO: &str = "ws://127.0.0.1:9001/echo";
+const LAB_PROBE: &str = handshake::lab::INDEX_URL;
+const LAB_ECHO: &str = handshake::lab::ECHO_URL;
 /// The default when no lab answers: a public echo server.
 const PUBLIC_ECHO: &str = "wss://echo.websocket.org";
 /// How long a lab server has to describe itself.

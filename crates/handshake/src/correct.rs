@@ -6,14 +6,11 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use crate::accept;
+use crate::accept::{self, SAMPLE_KEY};
 use crate::head::{self, Head, MAX_HEADERS, is_token};
 use crate::headers::{self, Extension};
 use crate::report::ExchangeReport;
 use crate::rules::{deflate, request};
-
-/// The RFC 6455 §1.3 sample key, used when the input's key is unusable.
-const SAMPLE_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
 
 /// Fields the corrected handshake writes itself.
 const HANDSHAKE_FIELDS: &[&str] = &[

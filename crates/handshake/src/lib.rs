@@ -17,6 +17,7 @@ pub mod examples;
 pub mod field;
 pub mod head;
 pub mod headers;
+pub mod lab;
 pub mod report;
 mod report_json;
 pub mod rule;

@@ -122,6 +122,50 @@ impl ExchangeReport<'_> {
     }
 }
 
+/// How many findings of each severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    /// Findings of [`Severity::Info`].
+    pub notes: usize,
+}
+
+impl Counts {
+    pub fn of<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.notes += 1,
+            }
+        }
+        c
+    }
+
+    /// "2 errors, 1 warning"; `None` when there are neither.
+    pub fn problems(self) -> Option<String> {
+        let mut parts = Vec::new();
+        for (n, one, many) in [(self.errors, "error", "errors"), (self.warnings, "warning", "warnings")] {
+            if n > 0 {
+                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
+    /// "2 errors, 1 warning", or "no problems found" (notes are counted only
+    /// when there is nothing else).
+    pub fn summary(self) -> String {
+        self.problems().unwrap_or_else(|| match self.notes {
+            0 => "no problems found".to_string(),
+            1 => "no problems found, 1 note".to_string(),
+            n => format!("no problems found, {n} notes"),
+        })
+    }
+}
+
 /// The reason phrase of a status code a handshake meets (RFC 9110 §15), or ""
 /// for others (the phrase is only advice: RFC 9112 §4).
 pub fn reason_phrase(code: u16) -> &'static str {

@@ -26,7 +26,7 @@ When ready it prints one line on stdout: handshake-lab listening on ws://ADDR
 ";
 
 /// The default listening address.
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:9001";
+pub const DEFAULT_LISTEN: &str = handshake::lab::ADDRESS;
 
 /// Origins the web app is served from by default (`cargo xtask serve`).
 pub const DEFAULT_ORIGINS: [&str; 2] = ["http://127.0.0.1:8080", "http://localhost:8080"];

@@ -21,7 +21,7 @@ pub use lines::{Ending, Line, Lines, lines, lines_str};
 pub use scan::{find_byte, is_field_value, is_tchar, is_token};
 pub(crate) use scan::{is_ows, tchar_len, trim_ows};
 pub use start_line::{StartLine, parse_start_line};
-pub(crate) use uri::{origin_form, split_uri};
+pub use uri::{UriParts, origin_form, split_uri};
 
 /// Most bytes of one head that are read (start line, fields and line ends).
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;

@@ -7,13 +7,13 @@ use std::borrow::Cow;
 /// authority`, then the path and query; the fragment is left out. Without
 /// `://` there is no scheme and the text starts at the authority.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct UriParts {
+pub struct UriParts {
     pub scheme: Option<std::ops::Range<usize>>,
     pub authority: std::ops::Range<usize>,
     pub path_and_query: std::ops::Range<usize>,
 }
 
-pub(crate) fn split_uri(uri: &str) -> UriParts {
+pub fn split_uri(uri: &str) -> UriParts {
     let (scheme, after) = match uri.find("://") {
         Some(i) => (Some(0..i), i + 3),
         None => (None, 0),
@@ -25,7 +25,7 @@ pub(crate) fn split_uri(uri: &str) -> UriParts {
 
 /// A path and query as an origin-form target (RFC 9112 §3.2.1): `/` before a
 /// bare query, and `/` for nothing.
-pub(crate) fn origin_form(path_and_query: &str) -> Cow<'_, str> {
+pub fn origin_form(path_and_query: &str) -> Cow<'_, str> {
     if path_and_query.starts_with('/') {
         Cow::Borrowed(path_and_query)
     } else {

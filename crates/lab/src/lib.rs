@@ -37,11 +37,11 @@ pub fn run_cli(args: impl IntoIterator<Item = String>) -> ExitCode {
     let config = match cli::parse(args) {
         Ok(cli::Command::Run(config)) => config,
         Ok(cli::Command::Help) => {
-            print!("{}", cli::USAGE);
+            print!("{}", cli::usage());
             return ExitCode::SUCCESS;
         }
         Err(message) => {
-            eprintln!("handshake-lab: {message}\n\n{}", cli::USAGE);
+            eprintln!("handshake-lab: {message}\n\n{}", cli::usage());
             return ExitCode::from(2);
         }
     };

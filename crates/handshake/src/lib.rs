@@ -19,12 +19,14 @@ pub mod head;
 pub mod headers;
 pub mod lab;
 pub mod report;
+#[cfg(feature = "json")]
 mod report_json;
 pub mod rule;
 pub mod rules;
 
 pub use capture::{Format, InputError, MAX_INPUT_BYTES};
 pub use report::{ExchangeReport, Finding, Lint, Verdict, reason_phrase};
+#[cfg(feature = "json")]
 pub use report_json::write_json_string;
 pub use rule::{Rule, Severity};
 

@@ -9,6 +9,7 @@ pub use crate::rule::{Answer, ServerAnswers, Severity};
 
 /// Which message a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "lowercase"))]
 pub enum Side {
     Request,
     /// The response (also for checks of the response against the request).
@@ -44,6 +45,7 @@ pub struct Finding {
 
 /// Would this handshake work?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Verdict {
     /// Would a browser accept this response? `None` without a response.
     pub browser_accepts: Option<bool>,
@@ -59,15 +61,17 @@ pub struct Verdict {
 
 /// The lint of one exchange (a request, its response, or both).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ExchangeReport<'a> {
-    pub request: Option<Box<Head<'a>>>,
-    pub response: Option<Box<Head<'a>>>,
     /// Whether this is an HTTP/2 or HTTP/3 extended CONNECT (RFC 8441, RFC 9220).
     pub h2: bool,
+    pub request: Option<Box<Head<'a>>>,
+    pub response: Option<Box<Head<'a>>>,
     /// accept(request key), when the request has a key.
     pub expected_accept: Option<String>,
     /// What is wrong with the request's key (nothing: empty), when an
     /// HTTP/1.1 request has one.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub key_problems: Option<Vec<KeyProblem>>,
     /// The subprotocol the response selected (when valid and offered).
     pub negotiated_protocol: Option<String>,
@@ -248,11 +252,12 @@ impl Findings<'_> {
 
 /// The lint of a whole capture.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Lint<'a> {
     pub format: Format,
-    pub exchanges: Vec<ExchangeReport<'a>>,
     /// Entries that are not WebSocket handshakes (HAR).
     pub skipped: usize,
+    pub exchanges: Vec<ExchangeReport<'a>>,
 }
 
 impl Lint<'_> {

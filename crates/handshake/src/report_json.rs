@@ -1,241 +1,149 @@
-//! The lint written as the stable JSON report (by hand: no serde in the
-//! core). The shape is documented in crates/cli/README.md.
+//! The lint as the stable JSON report (documented in crates/cli/README.md):
+//! serde for the shape, serde_json to write it, with `": "` and `", "`
+//! between the parts and control bytes and DEL escaped as `\u00XX`, so
+//! captured bytes never reach a terminal raw.
 
-use std::fmt::Write;
+use std::io::{self, Write};
 
-use crate::head::{Field, Head, Span};
-use crate::report::{ExchangeReport, Finding, Lint, Verdict};
+use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
+use serde_json::ser::{CharEscape, Formatter};
+
+use crate::field::Field;
+use crate::head::{Head, Header};
+use crate::report::{Finding, Lint};
 use crate::rule::Answer;
 
 impl Lint<'_> {
     /// The stable JSON report (documented in crates/cli/README.md).
     pub fn to_json(&self) -> String {
-        lint_json(self)
+        to_string(self)
     }
 }
 
-/// Appends `s` as a JSON string literal, quotes included (RFC 8259 §7). DEL is
-/// escaped too, so captured control bytes never reach a terminal raw. The lab server
-/// writes its records with this as well.
+/// Appends `s` as a JSON string literal, quotes included (RFC 8259 §7), as the
+/// report writes strings. The lab server writes its records with this as well.
 pub fn write_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    out.push_str(&to_string(s));
 }
 
-fn opt_string(out: &mut String, s: Option<&str>) {
-    match s {
-        Some(s) => write_json_string(out, s),
-        None => out.push_str("null"),
+fn to_string(value: &(impl Serialize + ?Sized)) -> String {
+    let mut out = Vec::with_capacity(1024);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Spaced);
+    // Writing to memory does not fail, and every value here serializes.
+    let _ = value.serialize(&mut ser);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// serde_json's compact output with a space after each `:` and `,`, and
+/// every control byte and DEL as `\u00XX`.
+struct Spaced;
+
+impl Formatter for Spaced {
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if first { Ok(()) } else { w.write_all(b", ") }
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if first { Ok(()) } else { w.write_all(b", ") }
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        let mut parts = fragment.split('\u{7f}');
+        w.write_all(parts.next().unwrap_or("").as_bytes())?;
+        for part in parts {
+            w.write_all(b"\\u007f")?;
+            w.write_all(part.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn write_char_escape<W: ?Sized + Write>(&mut self, w: &mut W, escape: CharEscape) -> io::Result<()> {
+        let byte = match escape {
+            CharEscape::Quote => return w.write_all(b"\\\""),
+            CharEscape::ReverseSolidus => return w.write_all(b"\\\\"),
+            CharEscape::Solidus => return w.write_all(b"/"),
+            CharEscape::LineFeed => return w.write_all(b"\\n"),
+            CharEscape::CarriageReturn => return w.write_all(b"\\r"),
+            CharEscape::Tab => return w.write_all(b"\\t"),
+            CharEscape::Backspace => 0x08,
+            CharEscape::FormFeed => 0x0c,
+            CharEscape::AsciiControl(byte) => byte,
+        };
+        write!(w, "\\u{byte:04x}")
+    }
+}
+
+impl Serialize for Head<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("Head", 10)?;
+        m.serialize_field("kind", if self.is_request() { "request" } else { "response" })?;
+        m.serialize_field("method", &self.method())?;
+        m.serialize_field("target", &self.target())?;
+        m.serialize_field("version", &self.version())?;
+        m.serialize_field("status", &self.status())?;
+        m.serialize_field("reason", &self.reason())?;
+        m.serialize_field("line", &self.line)?;
+        m.serialize_field("span", &self.span)?;
+        m.serialize_field("headers", self.headers())?;
+        m.serialize_field("body", &self.body.as_ref().map(Body))?;
+        m.end()
+    }
+}
+
+impl Serialize for Header<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("Header", 5)?;
+        m.serialize_field("name", self.name.as_str())?;
+        m.serialize_field("value", self.value.as_str())?;
+        m.serialize_field("line", &self.name.line)?;
+        m.serialize_field("span", &self.span)?;
+        m.serialize_field("value_span", &self.value.span)?;
+        m.end()
+    }
+}
+
+/// A body: where it is, not what it holds.
+struct Body<'f>(&'f Field<'f>);
+
+impl Serialize for Body<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("Body", 2)?;
+        m.serialize_field("line", &self.0.line)?;
+        m.serialize_field("span", &self.0.span)?;
+        m.end()
+    }
+}
+
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("Finding", 7)?;
+        m.serialize_field("rule", self.rule.id)?;
+        m.serialize_field("severity", &self.severity)?;
+        m.serialize_field("message", &self.message)?;
+        m.serialize_field("rfc", self.rule.rfc)?;
+        m.serialize_field("line", &self.line)?;
+        m.serialize_field("span", &self.span)?;
+        m.serialize_field("side", &self.side)?;
+        m.end()
     }
 }
 
 /// A status as a number, `null` for a server that accepts the request, or
 /// `"closes"` / `"varies"` (documented in crates/cli/README.md).
-fn answer(out: &mut String, a: Answer) {
-    match a {
-        Answer::Status(code) => opt_num(out, Some(code)),
-        Answer::Accepts => out.push_str("null"),
-        Answer::Closes => out.push_str("\"closes\""),
-        Answer::Varies => out.push_str("\"varies\""),
-    }
-}
-
-fn opt_num<T: std::fmt::Display>(out: &mut String, n: Option<T>) {
-    match n {
-        Some(n) => {
-            let _ = write!(out, "{n}");
-        }
-        None => out.push_str("null"),
-    }
-}
-
-fn opt_bool(out: &mut String, b: Option<bool>) {
-    out.push_str(match b {
-        Some(true) => "true",
-        Some(false) => "false",
-        None => "null",
-    });
-}
-
-fn span(out: &mut String, s: Span) {
-    let _ = write!(out, "[{}, {}]", s.0, s.1);
-}
-
-/// `"key": ` (with a leading comma unless first).
-fn key(out: &mut String, first: &mut bool, k: &str) {
-    if !*first {
-        out.push_str(", ");
-    }
-    *first = false;
-    write_json_string(out, k);
-    out.push_str(": ");
-}
-
-fn head(out: &mut String, h: &Head<'_>) {
-    let mut first = true;
-    out.push('{');
-    key(out, &mut first, "kind");
-    write_json_string(out, if h.is_request() { "request" } else { "response" });
-    key(out, &mut first, "method");
-    opt_string(out, h.method());
-    key(out, &mut first, "target");
-    opt_string(out, h.target());
-    key(out, &mut first, "version");
-    opt_string(out, h.version());
-    key(out, &mut first, "status");
-    opt_num(out, h.status());
-    key(out, &mut first, "reason");
-    opt_string(out, h.reason());
-    key(out, &mut first, "line");
-    let _ = write!(out, "{}", h.line);
-    key(out, &mut first, "span");
-    span(out, h.span);
-    key(out, &mut first, "headers");
-    out.push('[');
-    for (i, field) in h.headers().iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        let mut f = true;
-        out.push('{');
-        key(out, &mut f, "name");
-        write_json_string(out, field.name.as_str());
-        key(out, &mut f, "value");
-        write_json_string(out, field.value.as_str());
-        key(out, &mut f, "line");
-        let _ = write!(out, "{}", field.name.line);
-        key(out, &mut f, "span");
-        span(out, field.span);
-        key(out, &mut f, "value_span");
-        span(out, field.value.span);
-        out.push('}');
-    }
-    out.push(']');
-    key(out, &mut first, "body");
-    match &h.body {
-        Some(Field { span: s, line, .. }) => {
-            let _ = write!(out, "{{\"line\": {line}, \"span\": ");
-            span(out, *s);
-            out.push('}');
-        }
-        None => out.push_str("null"),
-    }
-    out.push('}');
-}
-
-fn verdict(out: &mut String, v: &Verdict) {
-    let mut first = true;
-    out.push('{');
-    key(out, &mut first, "browser_accepts");
-    opt_bool(out, v.browser_accepts);
-    key(out, &mut first, "server_accepts");
-    opt_bool(out, v.server_accepts);
-    key(out, &mut first, "expected_status");
-    opt_num(out, v.expected_status);
-    key(out, &mut first, "servers");
-    match v.servers {
-        Some(s) => {
-            out.push_str("{\"ws\": ");
-            answer(out, s.ws);
-            out.push_str(", \"websockets\": ");
-            answer(out, s.websockets);
-            out.push_str(", \"gorilla\": ");
-            answer(out, s.gorilla);
-            out.push('}');
-        }
-        None => out.push_str("null"),
-    }
-    out.push('}');
-}
-
-fn finding(out: &mut String, f: &Finding) {
-    let mut first = true;
-    out.push('{');
-    key(out, &mut first, "rule");
-    write_json_string(out, f.rule.id);
-    key(out, &mut first, "severity");
-    write_json_string(out, f.severity.as_str());
-    key(out, &mut first, "message");
-    write_json_string(out, &f.message);
-    key(out, &mut first, "rfc");
-    write_json_string(out, f.rule.rfc);
-    key(out, &mut first, "line");
-    opt_num(out, f.line);
-    key(out, &mut first, "span");
-    match f.span {
-        Some(s) => span(out, s),
-        None => out.push_str("null"),
-    }
-    key(out, &mut first, "side");
-    write_json_string(out, f.side.as_str());
-    out.push('}');
-}
-
-fn exchange(out: &mut String, e: &ExchangeReport<'_>) {
-    let mut first = true;
-    out.push('{');
-    key(out, &mut first, "h2");
-    out.push_str(if e.h2 { "true" } else { "false" });
-    for (name, h) in [("request", &e.request), ("response", &e.response)] {
-        key(out, &mut first, name);
-        match h {
-            Some(h) => head(out, h),
-            None => out.push_str("null"),
+impl Serialize for Answer {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Answer::Status(code) => s.serialize_u16(*code),
+            Answer::Accepts => s.serialize_none(),
+            Answer::Closes => s.serialize_str("closes"),
+            Answer::Varies => s.serialize_str("varies"),
         }
     }
-    key(out, &mut first, "expected_accept");
-    opt_string(out, e.expected_accept.as_deref());
-    key(out, &mut first, "negotiated_protocol");
-    opt_string(out, e.negotiated_protocol.as_deref());
-    key(out, &mut first, "negotiated_extensions");
-    out.push('[');
-    for (i, x) in e.negotiated_extensions.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        write_json_string(out, x);
-    }
-    out.push(']');
-    key(out, &mut first, "verdict");
-    verdict(out, &e.verdict);
-    key(out, &mut first, "findings");
-    out.push('[');
-    for (i, f) in e.findings.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        finding(out, f);
-    }
-    out.push_str("]}");
-}
-
-/// The whole report.
-fn lint_json(lint: &Lint<'_>) -> String {
-    let mut out = String::with_capacity(1024);
-    out.push_str("{\"format\": ");
-    write_json_string(&mut out, lint.format.as_str());
-    let _ = write!(out, ", \"skipped\": {}, \"exchanges\": [", lint.skipped);
-    for (i, e) in lint.exchanges.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        exchange(&mut out, e);
-    }
-    out.push_str("]}");
-    out
 }
 
 #[cfg(test)]

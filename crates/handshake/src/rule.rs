@@ -5,6 +5,7 @@
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "lowercase"))]
 pub enum Severity {
     /// A MUST is broken and the handshake fails.
     Error,
@@ -55,6 +56,7 @@ impl Answer {
 /// versions by the peer tests (e2e/peers/refusals.test.mjs): node `ws` 8.23
 /// on Node.js 20, python `websockets` 17.4, Go `gorilla/websocket` 1.5.0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ServerAnswers {
     /// Node's `ws`.
     pub ws: Answer,

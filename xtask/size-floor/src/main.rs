@@ -10,7 +10,7 @@ fn report(capture: &str) -> String {
         Ok(lint) => lint,
         Err(e) => return e.to_string(),
     };
-    let mut out = lint.to_json();
+    let mut out = format!("{lint:#?}");
     for exchange in &lint.exchanges {
         for finding in &exchange.findings {
             let rule = finding.rule;

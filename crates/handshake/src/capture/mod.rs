@@ -16,6 +16,7 @@ use crate::head::{self, Head, Kind};
 
 /// An input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "kebab-case"))]
 pub enum Format {
     /// Raw HTTP/1.1: a request, a response, or both (request first).
     Raw,

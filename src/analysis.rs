@@ -23,24 +23,24 @@ pub enum Outcome {
     Empty,
     /// The core could not read it at all.
     Unreadable(String),
-    Linted(Report),
+    Linted(PageReport),
 }
 
 /// The lint of a whole capture.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Report {
+pub struct PageReport {
     pub format: Format,
     /// HAR entries that are not WebSocket handshakes.
     pub skipped: usize,
-    pub exchanges: Vec<Exchange>,
+    pub exchanges: Vec<PageExchange>,
 }
 
 /// One request/response pair and what the core found in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exchange {
+pub struct PageExchange {
     /// e.g. `GET /chat → 101 Switching Protocols`.
     pub title: String,
-    pub h2: bool,
+    pub extended_connect: bool,
     pub has_request: bool,
     pub has_response: bool,
     pub verdict: Verdict,
@@ -60,7 +60,7 @@ impl Analysis {
         let outcome = match handshake::lint(text.as_bytes()) {
             Err(InputError::Empty) => Outcome::Empty,
             Err(e) => Outcome::Unreadable(capitalise(&e.to_string())),
-            Ok(lint) => Outcome::Linted(Report {
+            Ok(lint) => Outcome::Linted(PageReport {
                 format: lint.format,
                 skipped: lint.skipped,
                 exchanges: lint
@@ -69,9 +69,9 @@ impl Analysis {
                     .map(|report| {
                         let findings = in_display_order(&report.findings);
                         let head = report.request.as_ref().or(report.response.as_ref());
-                        Exchange {
+                        PageExchange {
                             title: report.title("→"),
-                            h2: report.h2,
+                            extended_connect: report.extended_connect,
                             has_request: report.request.is_some(),
                             has_response: report.response.is_some(),
                             verdict: report.verdict,

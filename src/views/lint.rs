@@ -12,7 +12,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::analysis::{self, Analysis, Exchange, Outcome, editor_range, human_size};
+use crate::analysis::{self, Analysis, Outcome, PageExchange, editor_range, human_size};
 use crate::components::{CopyButton, code_text};
 use crate::dom;
 use crate::route::MAX_FRAGMENT;
@@ -293,7 +293,7 @@ fn ResultsPlaceholder() -> impl IntoView {
 #[component]
 fn EditorMarks(
     /// The exchange whose findings are marked.
-    exchange: Memo<Option<Exchange>>,
+    exchange: Memo<Option<PageExchange>>,
     /// The chosen finding, marked more strongly.
     selected: RwSignal<Option<usize>>,
     /// The editor's scroll position, followed by the marks.
@@ -536,7 +536,7 @@ fn yes_no(answer: Option<bool>, yes: &'static str, no: &'static str, unknown: &'
 #[component]
 fn VerdictPanel(
     /// The exchange judged.
-    exchange: Exchange,
+    exchange: PageExchange,
 ) -> impl IntoView {
     let v = exchange.verdict;
     let browser_unknown = if exchange.has_response {
@@ -567,7 +567,7 @@ fn VerdictPanel(
             }
             .into_any()
         }
-        (Some(true), None) if exchange.h2 => view! {
+        (Some(true), None) if exchange.extended_connect => view! {
             <strong class="status-code">"200"</strong>
             " — over HTTP/2 and HTTP/3 a successful extended CONNECT is answered with 2xx, not 101."
         }
@@ -697,7 +697,7 @@ fn FindingsList(
 #[component]
 fn Corrected(
     /// The exchange corrected.
-    exchange: Exchange,
+    exchange: PageExchange,
 ) -> impl IntoView {
     let clean = !exchange.findings.iter().any(|f| f.severity != Severity::Info);
     let text = exchange.corrected.clone();

@@ -36,7 +36,8 @@ const MAX_KEPT: usize = MAX_HEADERS - 16;
 
 /// What the corrected handshake negotiates.
 struct Plan {
-    h2: bool,
+    /// HTTP/2 or HTTP/3 extended CONNECT.
+    extended_connect: bool,
     scheme: &'static str,
     target: String,
     host: String,
@@ -53,11 +54,11 @@ struct Plan {
 pub fn corrected(report: &ExchangeReport<'_>) -> String {
     let plan = plan(report);
     let mut out = String::new();
-    let eol = if plan.h2 { "\n" } else { "\r\n" };
+    let eol = if plan.extended_connect { "\n" } else { "\r\n" };
     let line = |out: &mut String, name: &str, value: &str| {
         let _ = write!(out, "{name}: {value}{eol}");
     };
-    if plan.h2 {
+    if plan.extended_connect {
         for (n, v) in [
             (":method", "CONNECT"),
             (":protocol", "websocket"),
@@ -82,16 +83,16 @@ pub fn corrected(report: &ExchangeReport<'_>) -> String {
             line(&mut out, n, v);
         }
     }
-    let name = |n: &'static str| if plan.h2 { n.to_ascii_lowercase() } else { n.to_string() };
+    let name = |n: &'static str| if plan.extended_connect { n.to_ascii_lowercase() } else { n.to_string() };
     if !plan.protocols.is_empty() {
         line(&mut out, &name("Sec-WebSocket-Protocol"), &plan.protocols.join(", "));
     }
     if !plan.offers.is_empty() {
         line(&mut out, &name("Sec-WebSocket-Extensions"), &plan.offers.join(", "));
     }
-    keep_other_fields(&mut out, report.request.as_deref(), plan.h2, eol);
+    keep_other_fields(&mut out, report.request.as_deref(), plan.extended_connect, eol);
     out.push_str(eol);
-    if plan.h2 {
+    if plan.extended_connect {
         line(&mut out, ":status", "200");
     } else {
         let _ = write!(out, "HTTP/1.1 101 Switching Protocols{eol}");
@@ -107,7 +108,7 @@ pub fn corrected(report: &ExchangeReport<'_>) -> String {
     }
     // Other fields of a successful response are kept; a refusal's are not.
     let response = report.response.as_deref().filter(|r| matches!(r.status(), None | Some(101) | Some(200)));
-    keep_other_fields(&mut out, response, plan.h2, eol);
+    keep_other_fields(&mut out, response, plan.extended_connect, eol);
     out.push_str(eol);
     out
 }
@@ -146,7 +147,7 @@ fn split_absolute(target: &str) -> Option<(&str, &str, String)> {
 
 fn plan(report: &ExchangeReport<'_>) -> Plan {
     let req = report.request.as_ref();
-    let h2 = report.h2;
+    let h2 = report.extended_connect;
     let header = |name: &str| req.and_then(|r| r.header(name));
     // Target: origin-form, without a fragment.
     let raw_target = req.and_then(|r| if h2 { r.header(":path") } else { r.target() }).unwrap_or("/");
@@ -235,7 +236,18 @@ fn plan(report: &ExchangeReport<'_>) -> Plan {
             accepted.push(ext.text.to_string());
         }
     }
-    Plan { h2, scheme, target, host, origin, key, protocols, selected_protocol, offers, accepted }
+    Plan {
+        extended_connect: h2,
+        scheme,
+        target,
+        host,
+        origin,
+        key,
+        protocols,
+        selected_protocol,
+        offers,
+        accepted,
+    }
 }
 
 /// permessage-deflate with only known parameters, once each, with valid

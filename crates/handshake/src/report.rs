@@ -64,7 +64,8 @@ pub struct Verdict {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ExchangeReport<'a> {
     /// Whether this is an HTTP/2 or HTTP/3 extended CONNECT (RFC 8441, RFC 9220).
-    pub h2: bool,
+    #[cfg_attr(feature = "serde", serde(rename = "h2"))]
+    pub extended_connect: bool,
     pub request: Option<Box<Head<'a>>>,
     pub response: Option<Box<Head<'a>>>,
     /// accept(request key), when the request has a key.

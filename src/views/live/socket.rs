@@ -72,13 +72,7 @@ pub(super) fn connect(live: Live) {
     });
 }
 
-fn open(
-    live: Live,
-    generation: u64,
-    target: Target,
-    lab: Option<Pairing>,
-    protocols: Vec<String>,
-) {
+fn open(live: Live, generation: u64, target: Target, lab: Option<Pairing>, protocols: Vec<String>) {
     let url = target.url();
     let list = js_sys::Array::new();
     for p in &protocols {

@@ -41,7 +41,7 @@ pub fn parse(input: &[u8]) -> Result<(Vec<Exchange<'_>>, usize), InputError> {
         let h2 = request
             .as_ref()
             .is_some_and(|r| r.method() == Some("CONNECT") || r.header_field(":protocol").is_some());
-        exchanges.push(Exchange { request, response, h2 });
+        exchanges.push(Exchange { request, response, extended_connect: h2 });
     }
     Ok((exchanges, skipped))
 }

@@ -51,8 +51,8 @@ impl Format {
 pub struct Exchange<'a> {
     pub request: Option<Box<Head<'a>>>,
     pub response: Option<Box<Head<'a>>>,
-    /// An HTTP/2 or HTTP/3 extended CONNECT.
-    pub h2: bool,
+    /// An HTTP/2 or HTTP/3 extended CONNECT (RFC 8441, RFC 9220).
+    pub extended_connect: bool,
 }
 
 /// What a capture held.
@@ -106,15 +106,15 @@ impl std::error::Error for InputError {}
 
 /// Group heads into exchanges: a request opens one, a response completes the
 /// open one or stands alone.
-pub(crate) fn push_head<'a>(exchanges: &mut Vec<Exchange<'a>>, head: Box<Head<'a>>, h2: bool) {
+pub(crate) fn push_head<'a>(exchanges: &mut Vec<Exchange<'a>>, head: Box<Head<'a>>, extended_connect: bool) {
     match head.kind {
-        Kind::Request => exchanges.push(Exchange { request: Some(head), response: None, h2 }),
+        Kind::Request => exchanges.push(Exchange { request: Some(head), response: None, extended_connect }),
         Kind::Response => match exchanges.last_mut() {
             Some(open) if open.response.is_none() => {
-                open.h2 |= h2;
+                open.extended_connect |= extended_connect;
                 open.response = Some(head);
             }
-            _ => exchanges.push(Exchange { request: None, response: Some(head), h2 }),
+            _ => exchanges.push(Exchange { request: None, response: Some(head), extended_connect }),
         },
     }
 }

@@ -77,7 +77,7 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 
 /// Check one exchange against every rule.
 pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeReport<'a> {
-    let Exchange { request, response, h2 } = exchange;
+    let Exchange { request, response, extended_connect: h2 } = exchange;
     let mut findings = Vec::new();
     let mut key = None;
     let mut offers = None;
@@ -109,7 +109,7 @@ pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeRepor
     ExchangeReport {
         request,
         response,
-        h2,
+        extended_connect: h2,
         expected_accept,
         key_problems,
         negotiated_protocol: negotiated.protocol,

@@ -33,7 +33,7 @@ impl Target {
 pub fn parse_target(url: &str) -> Result<Target, String> {
     let url = url.trim();
     if url.is_empty() {
-        return Err("Type a WebSocket URL, such as ws://127.0.0.1:9001/echo.".into());
+        return Err(format!("Type a WebSocket URL, such as {}.", handshake::lab::ECHO_URL));
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("A URL cannot contain spaces or control characters.".into());

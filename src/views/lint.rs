@@ -637,20 +637,18 @@ fn FindingsList(
         .map(|(i, f)| {
             let r = f.rule;
             let rfc_url = r.rfc_url;
-            let details = {
-                view! {
-                    <details>
-                        <summary>"Why it matters"</summary>
-                        <p>{code_text(r.explanation)}</p>
-                        <p>
-                            <strong>"Fix: "</strong>
-                            {code_text(r.fix)}
-                        </p>
-                        <p>
-                            <a href=format!("#/learn?at=rule-{}", r.id)>"This rule on the Learn page"</a>
-                        </p>
-                    </details>
-                }
+            let details = view! {
+                <details>
+                    <summary>"Why it matters"</summary>
+                    <p>{code_text(r.explanation)}</p>
+                    <p>
+                        <strong>"Fix: "</strong>
+                        {code_text(r.fix)}
+                    </p>
+                    <p>
+                        <a href=format!("#/learn?at=rule-{}", r.id)>"This rule on the Learn page"</a>
+                    </p>
+                </details>
             };
             let span = f.span;
             let message = f.message.clone();

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use handshake::lab::ADDRESS as LAB_ADDRESS;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsValue;
@@ -77,7 +78,7 @@ pub(super) fn probe_default(live: Live, ask: bool) {
     }
     if !ask && !page_is_local() {
         live.lab_hint.set(
-            "This page does not look for a local lab server on its own: the browser would ask your permission to reach this machine. Use the button to look for one at 127.0.0.1:9001.".into(),
+            format!("This page does not look for a local lab server on its own: the browser would ask your permission to reach this machine. Use the button to look for one at {LAB_ADDRESS}."),
         );
         return;
     }
@@ -88,11 +89,11 @@ pub(super) fn probe_default(live: Live, ask: bool) {
                 live.url.set(LAB_ECHO.to_string());
             }
             live.lab_hint.set(
-                "A lab server answers at 127.0.0.1:9001: connections to it show both sides of the handshake. Its routes are suggested in the URL field.".into(),
+                format!("A lab server answers at {LAB_ADDRESS}: connections to it show both sides of the handshake. Its routes are suggested in the URL field."),
             );
         } else {
             live.lab_hint.set(
-                "No lab server answers at 127.0.0.1:9001, so the default is a public echo server. Start one (cargo run -p handshake-lab) to see both sides of each handshake.".into(),
+                format!("No lab server answers at {LAB_ADDRESS}, so the default is a public echo server. Start one (cargo run -p handshake-lab) to see both sides of each handshake."),
             );
         }
     });

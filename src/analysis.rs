@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use handshake::correct::corrected;
-use handshake::{Finding, Format, InputError, Severity, Verdict};
+pub use handshake::report::Counts;
+use handshake::{Finding, Format, InputError, Verdict};
 
 /// A linted capture and the text it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,24 +23,24 @@ pub enum Outcome {
     Empty,
     /// The core could not read it at all.
     Unreadable(String),
-    Linted(Report),
+    Linted(PageReport),
 }
 
 /// The lint of a whole capture.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Report {
+pub struct PageReport {
     pub format: Format,
     /// HAR entries that are not WebSocket handshakes.
     pub skipped: usize,
-    pub exchanges: Vec<Exchange>,
+    pub exchanges: Vec<PageExchange>,
 }
 
 /// One request/response pair and what the core found in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exchange {
+pub struct PageExchange {
     /// e.g. `GET /chat → 101 Switching Protocols`.
     pub title: String,
-    pub h2: bool,
+    pub extended_connect: bool,
     pub has_request: bool,
     pub has_response: bool,
     pub verdict: Verdict,
@@ -52,47 +53,6 @@ pub struct Exchange {
     pub line: usize,
 }
 
-/// How many findings of each severity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub errors: usize,
-    pub warnings: usize,
-    pub notes: usize,
-}
-
-impl Counts {
-    pub fn of<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Counts {
-        let mut c = Counts::default();
-        for f in findings {
-            match f.severity {
-                Severity::Error => c.errors += 1,
-                Severity::Warning => c.warnings += 1,
-                Severity::Info => c.notes += 1,
-            }
-        }
-        c
-    }
-
-    /// "2 errors, 1 warning", or "no problems found" (notes are counted only
-    /// when there is nothing else).
-    pub fn summary(self) -> String {
-        let mut parts = Vec::new();
-        for (n, one, many) in [(self.errors, "error", "errors"), (self.warnings, "warning", "warnings")] {
-            if n > 0 {
-                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
-            }
-        }
-        if parts.is_empty() {
-            return match self.notes {
-                0 => "no problems found".to_string(),
-                1 => "no problems found, 1 note".to_string(),
-                n => format!("no problems found, {n} notes"),
-            };
-        }
-        parts.join(", ")
-    }
-}
-
 impl Analysis {
     /// Lints `text` with the core and keeps what the page shows.
     pub fn of(text: Arc<str>) -> Analysis {
@@ -100,7 +60,7 @@ impl Analysis {
         let outcome = match handshake::lint(text.as_bytes()) {
             Err(InputError::Empty) => Outcome::Empty,
             Err(e) => Outcome::Unreadable(capitalise(&e.to_string())),
-            Ok(lint) => Outcome::Linted(Report {
+            Ok(lint) => Outcome::Linted(PageReport {
                 format: lint.format,
                 skipped: lint.skipped,
                 exchanges: lint
@@ -109,9 +69,9 @@ impl Analysis {
                     .map(|report| {
                         let findings = in_display_order(&report.findings);
                         let head = report.request.as_ref().or(report.response.as_ref());
-                        Exchange {
+                        PageExchange {
                             title: report.title("→"),
-                            h2: report.h2,
+                            extended_connect: report.extended_connect,
                             has_request: report.request.is_some(),
                             has_response: report.response.is_some(),
                             verdict: report.verdict,
@@ -275,7 +235,7 @@ mod tests {
             let Outcome::Linted(report) = &a.outcome else { panic!("{} did not lint", ex.id) };
             for id in ex.expect {
                 assert!(
-                    report.exchanges.iter().flat_map(|e| &e.findings).any(|f| f.rule == *id),
+                    report.exchanges.iter().flat_map(|e| &e.findings).any(|f| f.rule.id == *id),
                     "{}: {id}",
                     ex.id
                 );
@@ -356,7 +316,7 @@ mod tests {
             let b = Analysis::of(ex.text.into());
             let rules = |a: &Analysis| -> Vec<&str> {
                 let Outcome::Linted(r) = &a.outcome else { return vec![] };
-                r.exchanges.iter().flat_map(|e| &e.findings).map(|f| f.rule).collect()
+                r.exchanges.iter().flat_map(|e| &e.findings).map(|f| f.rule.id).collect()
             };
             assert_eq!(rules(&a), rules(&b), "{}", ex.id);
         }

@@ -41,7 +41,7 @@ pub fn GetTools() -> impl IntoView {
             <p>
                 "Or download both for Linux, macOS or Windows, with SHA-256 checksums, from "
                 <a href=releases_url() target="_blank" rel="noopener noreferrer">"the latest release"</a>
-                ". Then run " <code>"handshake-lab"</code> " (it listens on " <code>"ws://127.0.0.1:9001"</code>
+                ". Then run " <code>"handshake-lab"</code> " (it listens on " <code>{format!("ws://{}", handshake::lab::ADDRESS)}</code>
                 ") and " <code>"handshake --help"</code> "."
             </p>
         </div>

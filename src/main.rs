@@ -56,6 +56,8 @@ fn App(
     let route = route::parse(&window().location().hash().unwrap_or_default());
     let state = AppState::new(&route, typed);
     provide_context(state);
+    // The live panel's socket and timeline outlive its view.
+    provide_context(views::live::Live::new());
 
     // Links, the back button and edits of the address.
     let _ = window_event_listener(ev::hashchange, move |_| {

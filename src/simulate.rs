@@ -3,6 +3,7 @@
 //! only writes these commands; it never connects anywhere.
 
 use handshake::accept;
+use handshake::head::{origin_form, split_uri};
 
 /// A WebSocket URL, taken apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,12 +33,13 @@ impl Target {
 pub fn parse_target(url: &str) -> Result<Target, String> {
     let url = url.trim();
     if url.is_empty() {
-        return Err("Type a WebSocket URL, such as ws://127.0.0.1:9001/echo.".into());
+        return Err(format!("Type a WebSocket URL, such as {}.", handshake::lab::ECHO_URL));
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("A URL cannot contain spaces or control characters.".into());
     }
-    let Some((scheme, rest)) = url.split_once("://") else {
+    let uri = split_uri(url);
+    let Some(scheme) = uri.scheme.map(|s| &url[s]) else {
         return Err("Start with ws:// or wss:// (http:// and https:// are read as ws:// and wss://).".into());
     };
     let secure = match scheme.to_ascii_lowercase().as_str() {
@@ -45,11 +47,10 @@ pub fn parse_target(url: &str) -> Result<Target, String> {
         "wss" | "https" => true,
         _ => return Err(format!("{scheme}: is not a WebSocket scheme; use ws:// or wss://.")),
     };
-    if rest.contains('#') {
+    if url[uri.authority.start..].contains('#') {
         return Err("A WebSocket URL cannot have a fragment (#…): browsers refuse it (RFC 6455 §3).".into());
     }
-    let split = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(split);
+    let authority = &url[uri.authority];
     // Credentials in a URL are not sent by browsers; keep the host only.
     let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
     if authority.is_empty() || authority.starts_with(':') {
@@ -58,11 +59,7 @@ pub fn parse_target(url: &str) -> Result<Target, String> {
     if authority.contains(['<', '>', '"', '\'', '\\', '`', '{', '}', '|', '^']) {
         return Err("The host contains characters a URL cannot have there.".into());
     }
-    let path = match path {
-        "" => "/".to_string(),
-        p if p.starts_with('?') => format!("/{p}"),
-        p => p.to_string(),
-    };
+    let path = origin_form(&url[uri.path_and_query]).into_owned();
     Ok(Target { secure, authority: authority.to_string(), path })
 }
 

@@ -11,10 +11,10 @@ use crate::analysis::Analysis;
 use crate::route::{self, Route, Share, View};
 
 /// The RFC 6455 §1.3 sample key: the accept calculator opens on it.
-pub const RFC_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+pub const RFC_KEY: &str = handshake::accept::SAMPLE_KEY;
 
 /// The simulation's default target: the lab server `cargo xtask serve` starts.
-pub const LAB_ECHO_URL: &str = "ws://127.0.0.1:9001/echo";
+pub const LAB_ECHO_URL: &str = handshake::lab::ECHO_URL;
 
 /// Captures larger than this are linted after the page has painted a
 /// progress note, so the page never freezes without saying why.

@@ -101,7 +101,7 @@ pub fn refusal(code: u16) -> Option<String> {
             _ => format!("{code} is above 4999, outside every range of RFC 6455 §7.4.2"),
         },
     };
-    Some(format!("The browser refuses close code {code}: {rule}. {}.", capitalise(&why)))
+    Some(format!("The browser refuses close code {code}: {rule}. {}.", crate::analysis::capitalise(&why)))
 }
 
 /// A close event in words: the code and what it means, the reason, and
@@ -115,11 +115,6 @@ pub fn describe(code: u16, reason: &str, was_clean: bool) -> String {
         "wasClean: false (the connection ended without a completed closing handshake)"
     };
     format!("{}: {meaning}; {reason}; {clean}.", code_name(code))
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]

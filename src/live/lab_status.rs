@@ -25,7 +25,7 @@ use crate::components::CopyButton;
 use crate::live::target;
 
 /// Where `handshake-lab` listens by default.
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:9001";
+pub const DEFAULT_LISTEN: &str = handshake::lab::ADDRESS;
 /// Origins a lab allows without `--allow-origin` (`cargo xtask serve`'s).
 const LAB_DEFAULT_ORIGINS: [&str; 2] = ["http://127.0.0.1:8080", "http://localhost:8080"];
 /// How long a lab has to answer each GET.

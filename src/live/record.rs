@@ -2,6 +2,7 @@
 //! recorded bytes (the lint report inside the record is not trusted), and
 //! what it tells about a connection the browser describes only as 1006.
 
+use handshake::report::Counts;
 use handshake::{Finding, Severity, Verdict};
 
 /// The fields of the lab's record the page uses (`GET /last?id=`, or the
@@ -69,6 +70,7 @@ impl Paired {
     }
 
     /// The findings of one severity.
+    #[cfg(test)]
     pub fn count(&self, severity: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == severity).count()
     }
@@ -79,24 +81,12 @@ impl Paired {
         if let Some(why) = &self.unreadable {
             return format!("the core could not read the record: {why}");
         }
-        let mut parts = Vec::new();
-        for (severity, one, many) in
-            [(Severity::Error, "error", "errors"), (Severity::Warning, "warning", "warnings")]
-        {
-            match self.count(severity) {
-                0 => {}
-                1 => parts.push(format!("1 {one}")),
-                n => parts.push(format!("{n} {many}")),
-            }
-        }
-        if !parts.is_empty() {
-            return parts.join(", ");
-        }
-        match self.count(Severity::Info) {
+        let counts = Counts::of(&self.findings);
+        counts.problems().unwrap_or_else(|| match counts.notes {
             0 => "lints clean".into(),
             1 => "lints clean (1 note)".into(),
             n => format!("lints clean ({n} notes)"),
-        }
+        })
     }
 
     /// What happened, in words, from the server's side. `opened`: the browser
@@ -108,7 +98,7 @@ impl Paired {
             return match (accepted, first_error) {
                 (Some(false), Some(f)) => format!(
                     "The browser opened the connection, although the core says a browser must refuse this response: {} ({}).",
-                    f.message, f.rfc
+                    f.message, f.rule.rfc
                 ),
                 _ => format!("The lab answered {} and the browser accepted it.", self.status_line),
             };
@@ -118,7 +108,7 @@ impl Paired {
             Some(101) => match first_error.filter(|f| f.side == handshake::report::Side::Response) {
                 Some(f) => format!(
                     "The lab answered 101 Switching Protocols, but the response breaks a rule the browser checks: {} ({}). A client must fail the connection when the response is wrong (RFC 6455 §4.1), so {hidden}.",
-                    f.message, f.rfc
+                    f.message, f.rule.rfc
                 ),
                 None => "The lab's record shows nothing wrong with the handshake: the connection failed after it, or elsewhere.".into(),
             },
@@ -173,7 +163,7 @@ mod tests {
         ));
         assert_eq!(p.verdict.and_then(|v| v.browser_accepts), Some(false));
         assert_eq!(p.findings[0].severity, Severity::Error);
-        assert!(p.findings.iter().any(|f| f.rule.starts_with("res.accept")), "{:?}", p.findings);
+        assert!(p.findings.iter().any(|f| f.rule.id.starts_with("res.accept")), "{:?}", p.findings);
         let story = p.story(false);
         assert!(story.contains("breaks a rule the browser checks") && story.contains("1006"), "{story}");
         assert!(p.summary().contains("error"));

@@ -118,9 +118,10 @@ pub fn failure_hint(target: &Target, page_origin: &str) -> String {
             " If a lab server runs there, start it with --allow-origin {page_origin} so this page can read its records and show both sides of the handshake."
         ));
     } else {
-        hint.push_str(
-            " Connect to a lab server (cargo run -p handshake-lab, then ws://127.0.0.1:9001/echo) to see what the server received and answered.",
-        );
+        hint.push_str(&format!(
+            " Connect to a lab server (cargo run -p handshake-lab, then {}) to see what the server received and answered.",
+            handshake::lab::ECHO_URL
+        ));
     }
     hint
 }
@@ -142,10 +143,10 @@ pub fn new_id(random: [u8; 8]) -> String {
 pub fn parse(text: &str, page_secure: bool) -> Result<Target, String> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(
-            "Type a WebSocket URL first, such as wss://echo.websocket.org or ws://127.0.0.1:9001/echo."
-                .into(),
-        );
+        return Err(format!(
+            "Type a WebSocket URL first, such as wss://echo.websocket.org or {}.",
+            handshake::lab::ECHO_URL
+        ));
     }
     let scheme_end = text.find(':').filter(|&i| {
         let scheme = &text[..i];

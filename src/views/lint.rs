@@ -12,7 +12,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::analysis::{self, Analysis, Exchange, Outcome, editor_range, human_size};
+use crate::analysis::{self, Analysis, Outcome, PageExchange, editor_range, human_size};
 use crate::components::{CopyButton, code_text};
 use crate::dom;
 use crate::route::MAX_FRAGMENT;
@@ -293,7 +293,7 @@ fn ResultsPlaceholder() -> impl IntoView {
 #[component]
 fn EditorMarks(
     /// The exchange whose findings are marked.
-    exchange: Memo<Option<Exchange>>,
+    exchange: Memo<Option<PageExchange>>,
     /// The chosen finding, marked more strongly.
     selected: RwSignal<Option<usize>>,
     /// The editor's scroll position, followed by the marks.
@@ -536,7 +536,7 @@ fn yes_no(answer: Option<bool>, yes: &'static str, no: &'static str, unknown: &'
 #[component]
 fn VerdictPanel(
     /// The exchange judged.
-    exchange: Exchange,
+    exchange: PageExchange,
 ) -> impl IntoView {
     let v = exchange.verdict;
     let browser_unknown = if exchange.has_response {
@@ -567,7 +567,7 @@ fn VerdictPanel(
             }
             .into_any()
         }
-        (Some(true), None) if exchange.h2 => view! {
+        (Some(true), None) if exchange.extended_connect => view! {
             <strong class="status-code">"200"</strong>
             " — over HTTP/2 and HTTP/3 a successful extended CONNECT is answered with 2xx, not 101."
         }
@@ -635,23 +635,21 @@ fn FindingsList(
         .into_iter()
         .enumerate()
         .map(|(i, f)| {
-            let rule = handshake::rules::rule(f.rule);
-            let rfc_url = rule.map_or("https://www.rfc-editor.org/rfc/rfc6455", |r| r.rfc_url);
-            let details = rule.map(|r| {
-                view! {
-                    <details>
-                        <summary>"Why it matters"</summary>
-                        <p>{code_text(r.explanation)}</p>
-                        <p>
-                            <strong>"Fix: "</strong>
-                            {code_text(r.fix)}
-                        </p>
-                        <p>
-                            <a href=format!("#/learn?at=rule-{}", r.id)>"This rule on the Learn page"</a>
-                        </p>
-                    </details>
-                }
-            });
+            let r = f.rule;
+            let rfc_url = r.rfc_url;
+            let details = view! {
+                <details>
+                    <summary>"Why it matters"</summary>
+                    <p>{code_text(r.explanation)}</p>
+                    <p>
+                        <strong>"Fix: "</strong>
+                        {code_text(r.fix)}
+                    </p>
+                    <p>
+                        <a href=format!("#/learn?at=rule-{}", r.id)>"This rule on the Learn page"</a>
+                    </p>
+                </details>
+            };
             let span = f.span;
             let message = f.message.clone();
             let body = match f.line {
@@ -670,10 +668,10 @@ fn FindingsList(
                 <li class="finding" class:current=move || selected.get() == Some(i)>
                     <div class="finding-head">
                         <span class=severity_class(f.severity)>{f.severity.as_str()}</span>
-                        <code class="rule-id">{f.rule}</code>
+                        <code class="rule-id">{f.rule.id}</code>
                         <span class="side">{f.side.as_str()}</span>
                         <a class="rfc" href=rfc_url target="_blank" rel="noopener noreferrer">
-                            {f.rfc}
+                            {f.rule.rfc}
                         </a>
                     </div>
                     {body}
@@ -697,7 +695,7 @@ fn FindingsList(
 #[component]
 fn Corrected(
     /// The exchange corrected.
-    exchange: Exchange,
+    exchange: PageExchange,
 ) -> impl IntoView {
     let clean = !exchange.findings.iter().any(|f| f.severity != Severity::Info);
     let text = exchange.corrected.clone();

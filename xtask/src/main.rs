@@ -13,6 +13,7 @@ mod serve;
 mod setup;
 mod static_server;
 mod test;
+mod tools;
 mod wasm;
 
 use std::path::PathBuf;

@@ -6,7 +6,7 @@ use crate::setup::{self, Needs};
 use crate::{Result, proc, test};
 
 pub const APP_ADDR: &str = "127.0.0.1:8080";
-pub const LAB_ADDR: &str = "127.0.0.1:9001";
+pub const LAB_ADDR: &str = handshake::lab::ADDRESS;
 
 pub fn run() -> Result {
     let toolchain = setup::run(Needs::BUILD)?;

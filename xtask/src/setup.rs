@@ -9,6 +9,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::proc::{self, version_of};
+pub use crate::tools::{node_tools_bin, tools_bin, venv_python};
 use crate::wasm::Toolchain;
 use crate::{Result, root, state_dir};
 
@@ -56,20 +57,6 @@ pub fn run(needs: Needs) -> Result<Toolchain> {
     }
     println!("setup: ready");
     Ok(toolchain)
-}
-
-/// The tools `cargo install` puts here, ahead of anything else on PATH.
-pub fn tools_bin() -> PathBuf {
-    state_dir().join("tools").join("bin")
-}
-
-/// wasm-opt from the npm package, in the project's ignored tool folder.
-pub fn node_tools_bin() -> PathBuf {
-    root().join(".tools").join("node_modules").join(".bin")
-}
-
-pub fn venv_python() -> PathBuf {
-    root().join(".tools").join("venv").join("bin").join("python")
 }
 
 fn wasm_target() -> Result<Toolchain> {

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::setup::{node_tools_bin, tools_bin};
+use crate::tools::{node_tools_bin, tools_bin};
 use crate::{Result, state_dir};
 
 const WASM_LD: &str = "/usr/lib/llvm-22/bin/wasm-ld";

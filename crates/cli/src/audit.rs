@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use handshake::report::Severity;
-use handshake::rules::{self, CATALOGUE, Rule};
+use handshake::rules::{CATALOGUE, Rule};
 
 use crate::net::WsUrl;
 use crate::probe::{self, Options};
@@ -425,7 +425,7 @@ fn judge(case: Case, request: &[u8], result: Result<probe::Exchange, String>) ->
             e.findings
                 .iter()
                 .find(|f| f.severity == Severity::Error && is_response_rule(f.rule))
-                .map(|f| f.rule.to_string())
+                .map(|f| f.rule.id.to_string())
         })
     });
     if let Some(Some(rule)) = &browser_refuses {
@@ -469,10 +469,8 @@ fn judge(case: Case, request: &[u8], result: Result<probe::Exchange, String>) ->
 }
 
 /// Rules a browser checks in a response (and in the pair).
-fn is_response_rule(id: &str) -> bool {
-    id.starts_with("res.")
-        || id.starts_with("pmd.response.")
-        || rules::rule(id).is_some_and(|r| !concerns_request(r))
+fn is_response_rule(rule: &Rule) -> bool {
+    rule.id.starts_with("res.") || rule.id.starts_with("pmd.response.") || !concerns_request(rule)
 }
 
 pub fn run(args: &[String]) -> Result<u8, String> {
@@ -564,6 +562,7 @@ fn json(url: &WsUrl, outcomes: &[Outcome]) -> String {
 mod tests {
     use super::*;
     use crate::net::TlsOptions;
+    use handshake::rules;
 
     fn opts() -> Options {
         Options {
@@ -585,8 +584,8 @@ mod tests {
         let bytes = r.bytes();
         let lint = handshake::lint(&bytes).unwrap();
         let e = &lint.exchanges[0];
-        let errors = e.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.rule).collect();
-        (errors, e.findings.iter().map(|f| f.rule).collect())
+        let errors = e.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.rule.id).collect();
+        (errors, e.findings.iter().map(|f| f.rule.id).collect())
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod probe;
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use handshake::report::Severity;
+use handshake::report::{Counts, Severity};
 use handshake::{Lint, MAX_INPUT_BYTES, accept, rules};
 
 const USAGE: &str = "\
@@ -183,7 +183,7 @@ fn text(lint: &Lint<'_>, colour: bool) -> String {
         if n == 1 { "" } else { "s" },
         if lint.skipped > 0 { format!(", {} other entries skipped", lint.skipped) } else { String::new() }
     ));
-    let (mut errors, mut warnings) = (0, 0);
+    let counts = Counts::of(lint.exchanges.iter().flat_map(|e| &e.findings));
     for (i, e) in lint.exchanges.iter().enumerate() {
         out.push('\n');
         out.push_str(&s.paint("1", &format!("exchange {}: {}", i + 1, e.title("->"))));
@@ -220,24 +220,18 @@ fn text(lint: &Lint<'_>, colour: bool) -> String {
             out.push_str(&format!("  {}\n", s.paint("32", "no findings")));
         }
         for f in &e.findings {
-            match f.severity {
-                Severity::Error => errors += 1,
-                Severity::Warning => warnings += 1,
-                Severity::Info => {}
-            }
             let line = f.line.map_or(String::new(), |l| format!("line {l}: "));
             out.push_str(&format!(
                 "  {} {} {line}{} ({})\n",
                 s.severity(f.severity),
-                s.paint("1", f.rule),
+                s.paint("1", f.rule.id),
                 f.message,
-                f.rfc
+                f.rule.rfc
             ));
-            if let Some(rule) = rules::rule(f.rule) {
-                out.push_str(&format!("          {} {}\n", s.paint("2", "fix:"), rule.fix));
-            }
+            out.push_str(&format!("          {} {}\n", s.paint("2", "fix:"), f.rule.fix));
         }
     }
+    let Counts { errors, warnings, .. } = counts;
     out.push_str(&format!(
         "\n{errors} error{}, {warnings} warning{}\n",
         if errors == 1 { "" } else { "s" },

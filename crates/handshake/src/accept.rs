@@ -6,6 +6,9 @@ use crate::base64;
 /// The GUID RFC 6455 §1.3 appends to the key.
 pub const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
+/// The sample key of RFC 6455 §1.3 (and §4.2.2's worked example).
+pub const SAMPLE_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+
 /// Bytes a `Sec-WebSocket-Key` decodes to (RFC 6455 §4.1: "a randomly selected
 /// 16-byte value that has been base64-encoded").
 pub const KEY_DECODED_LEN: usize = 16;

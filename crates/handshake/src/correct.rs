@@ -6,14 +6,11 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use crate::accept;
+use crate::accept::{self, SAMPLE_KEY};
 use crate::head::{self, Head, MAX_HEADERS, is_token};
 use crate::headers::{self, Extension};
 use crate::report::ExchangeReport;
 use crate::rules::{deflate, request};
-
-/// The RFC 6455 §1.3 sample key, used when the input's key is unusable.
-const SAMPLE_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
 
 /// Fields the corrected handshake writes itself.
 const HANDSHAKE_FIELDS: &[&str] = &[
@@ -39,7 +36,8 @@ const MAX_KEPT: usize = MAX_HEADERS - 16;
 
 /// What the corrected handshake negotiates.
 struct Plan {
-    h2: bool,
+    /// HTTP/2 or HTTP/3 extended CONNECT.
+    extended_connect: bool,
     scheme: &'static str,
     target: String,
     host: String,
@@ -56,11 +54,11 @@ struct Plan {
 pub fn corrected(report: &ExchangeReport<'_>) -> String {
     let plan = plan(report);
     let mut out = String::new();
-    let eol = if plan.h2 { "\n" } else { "\r\n" };
+    let eol = if plan.extended_connect { "\n" } else { "\r\n" };
     let line = |out: &mut String, name: &str, value: &str| {
         let _ = write!(out, "{name}: {value}{eol}");
     };
-    if plan.h2 {
+    if plan.extended_connect {
         for (n, v) in [
             (":method", "CONNECT"),
             (":protocol", "websocket"),
@@ -85,16 +83,16 @@ pub fn corrected(report: &ExchangeReport<'_>) -> String {
             line(&mut out, n, v);
         }
     }
-    let name = |n: &'static str| if plan.h2 { n.to_ascii_lowercase() } else { n.to_string() };
+    let name = |n: &'static str| if plan.extended_connect { n.to_ascii_lowercase() } else { n.to_string() };
     if !plan.protocols.is_empty() {
         line(&mut out, &name("Sec-WebSocket-Protocol"), &plan.protocols.join(", "));
     }
     if !plan.offers.is_empty() {
         line(&mut out, &name("Sec-WebSocket-Extensions"), &plan.offers.join(", "));
     }
-    keep_other_fields(&mut out, report.request.as_deref(), plan.h2, eol);
+    keep_other_fields(&mut out, report.request.as_deref(), plan.extended_connect, eol);
     out.push_str(eol);
-    if plan.h2 {
+    if plan.extended_connect {
         line(&mut out, ":status", "200");
     } else {
         let _ = write!(out, "HTTP/1.1 101 Switching Protocols{eol}");
@@ -110,7 +108,7 @@ pub fn corrected(report: &ExchangeReport<'_>) -> String {
     }
     // Other fields of a successful response are kept; a refusal's are not.
     let response = report.response.as_deref().filter(|r| matches!(r.status(), None | Some(101) | Some(200)));
-    keep_other_fields(&mut out, response, plan.h2, eol);
+    keep_other_fields(&mut out, response, plan.extended_connect, eol);
     out.push_str(eol);
     out
 }
@@ -149,7 +147,7 @@ fn split_absolute(target: &str) -> Option<(&str, &str, String)> {
 
 fn plan(report: &ExchangeReport<'_>) -> Plan {
     let req = report.request.as_ref();
-    let h2 = report.h2;
+    let h2 = report.extended_connect;
     let header = |name: &str| req.and_then(|r| r.header(name));
     // Target: origin-form, without a fragment.
     let raw_target = req.and_then(|r| if h2 { r.header(":path") } else { r.target() }).unwrap_or("/");
@@ -181,12 +179,11 @@ fn plan(report: &ExchangeReport<'_>) -> Plan {
     let origin = header("origin")
         .filter(|o| !o.is_empty() && o.bytes().all(|b| b > b' ' && b != 0x7f))
         .map_or_else(|| format!("{scheme}://{host}"), str::to_string);
-    // The key: kept when usable, canonicalised when it only lacks that.
-    let key = header("sec-websocket-key").map(str::trim).unwrap_or("");
-    let problems = accept::judge_key(key);
-    let key = match problems.as_slice() {
-        [] => key.to_string(),
-        [accept::KeyProblem::NonCanonical { canonical }] => canonical.clone(),
+    // The key: kept when usable, canonicalised when it only lacks that (as
+    // the checks judged it).
+    let key = match report.key_problems.as_deref() {
+        Some([]) => header("sec-websocket-key").map_or(SAMPLE_KEY, str::trim).to_string(),
+        Some([accept::KeyProblem::NonCanonical { canonical }]) => canonical.clone(),
         _ => SAMPLE_KEY.to_string(),
     };
     // Offered subprotocols: valid tokens, once each.
@@ -239,7 +236,18 @@ fn plan(report: &ExchangeReport<'_>) -> Plan {
             accepted.push(ext.text.to_string());
         }
     }
-    Plan { h2, scheme, target, host, origin, key, protocols, selected_protocol, offers, accepted }
+    Plan {
+        extended_connect: h2,
+        scheme,
+        target,
+        host,
+        origin,
+        key,
+        protocols,
+        selected_protocol,
+        offers,
+        accepted,
+    }
 }
 
 /// permessage-deflate with only known parameters, once each, with valid

@@ -320,7 +320,7 @@ mod tests {
                 .iter()
                 .flat_map(|e| &e.findings)
                 .filter(|f| f.severity != Severity::Info)
-                .map(|f| f.rule)
+                .map(|f| f.rule.id)
                 .collect();
             fired.sort_unstable();
             fired.dedup();

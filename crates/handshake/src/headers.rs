@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::head::{find_byte, is_tchar, is_token, tchar_len};
+use crate::head::{self, find_byte, is_ows, is_tchar, is_token, tchar_len};
 
 /// Where and why a value does not fit its grammar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,10 +19,6 @@ impl GrammarError {
     pub fn message(&self, header: &str) -> String {
         format!("{header}: expected {} at character {}", self.expected, self.offset + 1)
     }
-}
-
-fn is_ows(b: u8) -> bool {
-    b == b' ' || b == b'\t'
 }
 
 /// The elements of an RFC 9110 §5.6.1 list (`#element`): split on commas
@@ -59,11 +55,9 @@ fn element_end(bytes: &[u8], start: usize, separator: u8, has_quote: bool) -> us
 
 /// `bytes` without leading and trailing space and tab: (leading count, rest).
 fn trim_ows(s: &str) -> (usize, &str) {
-    let bytes = s.as_bytes();
-    let lead = bytes.iter().take_while(|&&b| is_ows(b)).count();
-    let trail = bytes[lead..].iter().rev().take_while(|&&b| is_ows(b)).count();
+    let (lead, trimmed) = head::trim_ows(s.as_bytes());
     // Space and tab are ASCII, so these are character boundaries.
-    (lead, &s[lead..s.len() - trail])
+    (lead, &s[lead..lead + trimmed.len()])
 }
 
 /// Iterator; see [`list_elements`].
@@ -365,6 +359,17 @@ pub fn build_extension(name: &str, params: &[(&str, Option<Cow<'_, str>>)]) -> S
             out.push('=');
             out.push_str(v);
         }
+    }
+    out
+}
+
+/// `upgrade` -> `Upgrade`, `sec-websocket-key` -> `Sec-Websocket-Key`.
+pub fn title(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        out.push(if upper { c.to_ascii_uppercase() } else { c });
+        upper = c == '-';
     }
     out
 }

@@ -1,32 +1,15 @@
 //! What a lint says about one exchange: findings, the expected accept, what
 //! was negotiated, and a verdict.
 
+use crate::accept::KeyProblem;
+use crate::capture::Format;
 use crate::head::{Field, Head, Span};
-use crate::rules::Rule;
-
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    /// A MUST is broken and the handshake fails.
-    Error,
-    /// A SHOULD is broken, or an interop hazard real clients or servers trip on.
-    Warning,
-    /// A note.
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
+use crate::rule::Rule;
+pub use crate::rule::{Answer, ServerAnswers, Severity};
 
 /// Which message a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "lowercase"))]
 pub enum Side {
     Request,
     /// The response (also for checks of the response against the request).
@@ -45,15 +28,14 @@ impl Side {
 /// One broken (or noted) rule, pointing at where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// The rule id, e.g. `res.accept.mismatch`.
-    pub rule: &'static str,
+    /// The rule broken, e.g. `res.accept.mismatch`, with its RFC section,
+    /// explanation, fix and server answers.
+    pub rule: &'static Rule,
     /// Usually the rule's severity; `pmd.param.*` findings in an offer are
     /// warnings (a server declines the offer, not the handshake).
     pub severity: Severity,
     /// What is wrong here, in one line.
     pub message: String,
-    /// The RFC section, e.g. `RFC 6455 §4.1`.
-    pub rfc: &'static str,
     /// 1-based line in the input.
     pub line: Option<usize>,
     /// Byte range in the input.
@@ -61,48 +43,9 @@ pub struct Finding {
     pub side: Side,
 }
 
-/// What a server does with a request that breaks a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    /// It refuses with this status.
-    Status(u16),
-    /// It does not check this and answers 101.
-    Accepts,
-    /// It closes the connection without a response.
-    Closes,
-    /// It depends on the details; the rule's explanation says how. A verdict
-    /// makes it concrete for its request where the linter can tell.
-    Varies,
-}
-
-impl Answer {
-    /// One word for a table or a terse line: `400`, `accepts`, `closes` or
-    /// `depends`.
-    pub fn describe(self) -> String {
-        match self {
-            Answer::Status(code) => code.to_string(),
-            Answer::Accepts => "accepts".into(),
-            Answer::Closes => "closes".into(),
-            Answer::Varies => "depends".into(),
-        }
-    }
-}
-
-/// What three common servers do with a request, measured against these
-/// versions by the peer tests (e2e/peers/refusals.test.mjs): node `ws` 8.23
-/// on Node.js 20, python `websockets` 17.4, Go `gorilla/websocket` 1.5.0.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ServerAnswers {
-    /// Node's `ws`.
-    pub ws: Answer,
-    /// Python's `websockets`.
-    pub websockets: Answer,
-    /// Go's `gorilla/websocket`.
-    pub gorilla: Answer,
-}
-
 /// Would this handshake work?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Verdict {
     /// Would a browser accept this response? `None` without a response.
     pub browser_accepts: Option<bool>,
@@ -118,13 +61,19 @@ pub struct Verdict {
 
 /// The lint of one exchange (a request, its response, or both).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ExchangeReport<'a> {
+    /// Whether this is an HTTP/2 or HTTP/3 extended CONNECT (RFC 8441, RFC 9220).
+    #[cfg_attr(feature = "serde", serde(rename = "h2"))]
+    pub extended_connect: bool,
     pub request: Option<Box<Head<'a>>>,
     pub response: Option<Box<Head<'a>>>,
-    /// Whether this is an HTTP/2 or HTTP/3 extended CONNECT (RFC 8441, RFC 9220).
-    pub h2: bool,
     /// accept(request key), when the request has a key.
     pub expected_accept: Option<String>,
+    /// What is wrong with the request's key (nothing: empty), when an
+    /// HTTP/1.1 request has one.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub key_problems: Option<Vec<KeyProblem>>,
     /// The subprotocol the response selected (when valid and offered).
     pub negotiated_protocol: Option<String>,
     /// The extensions the response accepted, as written.
@@ -178,6 +127,50 @@ impl ExchangeReport<'_> {
     }
 }
 
+/// How many findings of each severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    /// Findings of [`Severity::Info`].
+    pub notes: usize,
+}
+
+impl Counts {
+    pub fn of<'f>(findings: impl IntoIterator<Item = &'f Finding>) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.notes += 1,
+            }
+        }
+        c
+    }
+
+    /// "2 errors, 1 warning"; `None` when there are neither.
+    pub fn problems(self) -> Option<String> {
+        let mut parts = Vec::new();
+        for (n, one, many) in [(self.errors, "error", "errors"), (self.warnings, "warning", "warnings")] {
+            if n > 0 {
+                parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
+    /// "2 errors, 1 warning", or "no problems found" (notes are counted only
+    /// when there is nothing else).
+    pub fn summary(self) -> String {
+        self.problems().unwrap_or_else(|| match self.notes {
+            0 => "no problems found".to_string(),
+            1 => "no problems found, 1 note".to_string(),
+            n => format!("no problems found, {n} notes"),
+        })
+    }
+}
+
 /// The reason phrase of a status code a handshake meets (RFC 9110 §15), or ""
 /// for others (the phrase is only advice: RFC 9112 §4).
 pub fn reason_phrase(code: u16) -> &'static str {
@@ -204,6 +197,21 @@ pub fn reason_phrase(code: u16) -> &'static str {
     }
 }
 
+/// Where a finding points: at a field, or at a line and span inside one.
+pub(crate) struct At(Option<(usize, Span)>);
+
+impl From<Option<&Field<'_>>> for At {
+    fn from(field: Option<&Field<'_>>) -> At {
+        At(field.map(|f| (f.line, f.span)))
+    }
+}
+
+impl From<Option<(usize, Span)>> for At {
+    fn from(at: Option<(usize, Span)>) -> At {
+        At(at)
+    }
+}
+
 /// Collects findings for one side of an exchange.
 #[derive(Debug)]
 pub(crate) struct Findings<'f> {
@@ -212,29 +220,51 @@ pub(crate) struct Findings<'f> {
 }
 
 impl Findings<'_> {
-    /// Record that `rule` fired, pointing at `at`.
-    pub fn fire(&mut self, rule: &'static Rule, message: impl Into<String>, at: Option<&Field<'_>>) {
-        self.fire_at(rule, rule.severity, message, at.map(|f| (f.line, f.span)));
+    /// Record that `rule` fired, saying `message`, pointing at `at`.
+    pub fn fire(&mut self, rule: &'static Rule, message: impl Into<String>, at: impl Into<At>) {
+        self.fire_with(rule, rule.severity, message, at);
     }
 
-    /// Record that `rule` fired with an explicit severity and place.
-    pub fn fire_at(
+    /// Record that `rule` fired, saying the rule's own message.
+    pub fn fire_plain(&mut self, rule: &'static Rule, at: impl Into<At>) {
+        self.fire_with(rule, rule.severity, rule.message, at);
+    }
+
+    /// Record that `rule` fired with a severity of its own (a problem in an
+    /// offer, which a server declines rather than refusing the handshake).
+    pub fn fire_with(
         &mut self,
         rule: &'static Rule,
         severity: Severity,
         message: impl Into<String>,
-        at: Option<(usize, Span)>,
+        at: impl Into<At>,
     ) {
-        let message = message.into();
+        let At(at) = at.into();
         self.list.push(Finding {
-            rule: rule.id,
+            rule,
             severity,
-            message: if message.is_empty() { rule.message.to_string() } else { message },
-            rfc: rule.rfc,
+            message: message.into(),
             line: at.map(|a| a.0),
             span: at.map(|a| a.1),
             side: self.side,
         });
+    }
+}
+
+/// The lint of a whole capture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Lint<'a> {
+    pub format: Format,
+    /// Entries that are not WebSocket handshakes (HAR).
+    pub skipped: usize,
+    pub exchanges: Vec<ExchangeReport<'a>>,
+}
+
+impl Lint<'_> {
+    /// Whether any exchange has an error-severity finding.
+    pub fn has_errors(&self) -> bool {
+        self.exchanges.iter().any(ExchangeReport::has_errors)
     }
 }
 

@@ -28,7 +28,7 @@ fn check_spans(l: &Lint<'_>, len: usize) {
     for e in &l.exchanges {
         for f in &e.findings {
             if let Some((s, t)) = f.span {
-                assert!(s <= t && t <= len, "{} span {s}..{t} outside 0..{len}", f.rule);
+                assert!(s <= t && t <= len, "{} span {s}..{t} outside 0..{len}", f.rule.id);
             }
         }
         for h in e.request.iter().chain(&e.response) {

@@ -6,33 +6,41 @@ use std::time::Duration;
 use crate::limits::Limits;
 use crate::server::Config;
 
-const USAGE: &str = "\
+/// The help text, with the defaults the lab really uses (this build's origins too).
+pub fn usage() -> String {
+    let l = Limits::default();
+    format!(
+        "\
 usage: handshake-lab [--listen ADDR] [--allow-origin ORIGIN]...
        handshake-lab --version | --help
 
-  --listen ADDR            loopback address to listen on (default 127.0.0.1:9001;
+  --listen ADDR            loopback address to listen on (default {DEFAULT_LISTEN};
                            127.0.0.1:0 picks a free port)
   --allow-origin ORIGIN    an origin that may read GET / and GET /last (CORS), in
                            addition to the defaults below; repeat for more
 limits (defaults in parentheses):
-  --max-connections N      connections at once; the next gets 503 (1024)
-  --max-head-bytes N       request head size; larger gets 431 (16384)
-  --max-headers N          header fields per request; more gets 431 (128)
-  --max-message-bytes N    message and frame size; larger closes with 1009 (1048576)
-  --idle-timeout-ms N      silence before the lab closes with 1001 (60000)
-  --head-timeout-ms N      time for the request head to arrive; slower gets 408 (10000)
+  --max-connections N      connections at once; the next gets 503 ({})
+  --max-head-bytes N       request head size; larger gets 431 ({})
+  --max-headers N          header fields per request; more gets 431 ({})
+  --max-message-bytes N    message and frame size; larger closes with 1009 ({})
+  --idle-timeout-ms N      silence before the lab closes with 1001 ({})
+  --head-timeout-ms N      time for the request head to arrive; slower gets 408 ({})
 
-Origins allowed by default: {origins}
+Origins allowed by default: {}
 When ready it prints one line on stdout: handshake-lab listening on ws://ADDR
-";
-
-/// The usage text, with this build's default origins.
-pub fn usage() -> String {
-    USAGE.replace("{origins}", &default_origins().join(", "))
+",
+        l.max_connections,
+        l.max_head_bytes,
+        l.max_headers,
+        l.max_message_bytes,
+        l.idle_timeout.as_millis(),
+        l.head_timeout.as_millis(),
+        default_origins().join(", "),
+    )
 }
 
 /// The default listening address.
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:9001";
+pub const DEFAULT_LISTEN: &str = handshake::lab::ADDRESS;
 
 /// Origins the web app is served from by default (`cargo xtask serve`).
 pub const DEFAULT_ORIGINS: [&str; 2] = ["http://127.0.0.1:8080", "http://localhost:8080"];
@@ -142,6 +150,12 @@ mod tests {
         assert!(config.allowed_origins.contains(&"http://127.0.0.1:5555".to_owned()));
         assert_eq!(config.limits.idle_timeout, Duration::from_millis(250));
         assert_eq!(run(&[]).expect("defaults").listen.port(), 9001);
+    }
+
+    #[test]
+    fn usage_states_the_defaults() {
+        let text = usage();
+        assert!(text.contains("(default 127.0.0.1:9001;") && text.contains("431 (16384)"), "{text}");
     }
 
     #[test]

@@ -81,55 +81,39 @@ fn error_json(message: &str) -> String {
     format!("{{\"error\":{}}}", json::string(message))
 }
 
-/// Each route: path, kind, what a client sees, and one sentence.
-const ROUTES: &[(&str, &str, &str, &str)] = &[
-    ("/", "http", "200", "this list, as JSON"),
-    (
-        "/.well-known/handshake-lab",
-        "http",
-        "200",
-        "only that this is a lab and its version, readable from any origin",
-    ),
+/// Each route: its path and one sentence (its kind and what a client sees
+/// come from [`Route`]).
+const ROUTES: &[(&str, &str)] = &[
+    ("/", "this list, as JSON"),
+    ("/.well-known/handshake-lab", "only that this is a lab and its version, readable from any origin"),
     (
         "/last?id={id}",
-        "http",
-        "200",
         "the record (request, response, lint report) of the newest handshake that carried ?id={id}; 404 when none",
     ),
-    ("/echo", "websocket", "open", "echoes every message"),
+    ("/echo", "echoes every message"),
     (
         "/mirror",
-        "websocket",
-        "open",
         "first message: the handshake record as JSON (the exact request and response bytes and the core's lint report); then echoes",
     ),
-    ("/subprotocol", "websocket", "open", "selects the first offered subprotocol; then echoes"),
-    ("/reject/400", "websocket", "refused", "answers 400 Bad Request"),
-    ("/reject/403", "websocket", "refused", "answers 403 Forbidden, as for a refused Origin"),
-    ("/reject/404", "websocket", "refused", "answers 404 Not Found"),
-    (
-        "/reject/426",
-        "websocket",
-        "refused",
-        "answers 426 Upgrade Required with Upgrade: websocket and Sec-WebSocket-Version: 13",
-    ),
-    ("/bad/accept", "websocket", "broken", "101 with a Sec-WebSocket-Accept for another key"),
-    ("/bad/upgrade", "websocket", "broken", "101 with Upgrade: h2c"),
-    ("/bad/connection", "websocket", "broken", "101 with Connection: keep-alive"),
-    ("/bad/protocol", "websocket", "broken", "101 selecting a subprotocol the client never offered"),
-    (
-        "/close/{code}",
-        "websocket",
-        "closes",
-        "opens, then the server closes with {code} (1000-1003, 1007-1013, 3000-4999)",
-    ),
+    ("/subprotocol", "selects the first offered subprotocol; then echoes"),
+    ("/reject/400", "answers 400 Bad Request"),
+    ("/reject/403", "answers 403 Forbidden, as for a refused Origin"),
+    ("/reject/404", "answers 404 Not Found"),
+    ("/reject/426", "answers 426 Upgrade Required with Upgrade: websocket and Sec-WebSocket-Version: 13"),
+    ("/bad/accept", "101 with a Sec-WebSocket-Accept for another key"),
+    ("/bad/upgrade", "101 with Upgrade: h2c"),
+    ("/bad/connection", "101 with Connection: keep-alive"),
+    ("/bad/protocol", "101 selecting a subprotocol the client never offered"),
+    ("/close/{code}", "opens, then the server closes with {code} (1000-1003, 1007-1013, 3000-4999)"),
 ];
 
 /// The body of `GET /`.
 fn index_json(limits: &Limits) -> String {
     let routes: Vec<String> = ROUTES
         .iter()
-        .map(|(path, kind, outcome, description)| {
+        .map(|(path, description)| {
+            let route = Route::from_target(&path.replace("{code}", "1000"));
+            let (kind, outcome) = (route.kind(), route.outcome());
             format!(
                 "{{\"path\":{},\"kind\":{},\"outcome\":{},\"description\":{}}}",
                 json::string(path),

@@ -28,7 +28,7 @@ pub fn request(head: &[u8]) -> Judgement {
         .findings
         .iter()
         .find(|f| f.severity == Severity::Error)
-        .map(|f| format!("{} ({}): {}", f.rule, f.rfc, f.message))
+        .map(|f| format!("{} ({}): {}", f.rule.id, f.rule.rfc, f.message))
         .unwrap_or_default();
     Judgement { refuse_with: exchange.verdict.expected_status, why }
 }

@@ -75,6 +75,23 @@ impl Route {
         }
     }
 
+    /// `websocket` or `http`, as `GET /` lists it.
+    pub fn kind(self) -> &'static str {
+        if self.is_websocket() { "websocket" } else { "http" }
+    }
+
+    /// What a client sees, as `GET /` lists it.
+    pub fn outcome(self) -> &'static str {
+        match self {
+            Route::Index | Route::About | Route::Last => "200",
+            Route::Echo | Route::Mirror | Route::Subprotocol => "open",
+            Route::Reject(_) => "refused",
+            Route::Bad(_) => "broken",
+            Route::Close(_) => "closes",
+            Route::Unknown => "404",
+        }
+    }
+
     /// Whether the route is a WebSocket endpoint (the rest are plain HTTP).
     pub fn is_websocket(self) -> bool {
         !matches!(self, Route::Index | Route::About | Route::Last | Route::Unknown)

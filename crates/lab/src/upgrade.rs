@@ -31,7 +31,7 @@ impl Answer {
 
 /// A key other than the client's, so `/bad/accept` answers with the accept value
 /// of RFC 6455 §1.3's example: the classic copied-from-the-RFC bug.
-const RFC_EXAMPLE_KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+const RFC_EXAMPLE_KEY: &str = handshake::accept::SAMPLE_KEY;
 const OTHER_KEY: &str = "x3JJHMbDL1EzLkh9GBhXDw==";
 
 /// A subprotocol no client is expected to offer, for `/bad/protocol`.

@@ -10,12 +10,11 @@ fn report(capture: &str) -> String {
         Ok(lint) => lint,
         Err(e) => return e.to_string(),
     };
-    let mut out = lint.to_json();
+    let mut out = format!("{lint:#?}");
     for exchange in &lint.exchanges {
         for finding in &exchange.findings {
-            if let Some(rule) = handshake::rules::rule(finding.rule) {
-                out.push_str(&format!("\n{}: {}\n{}\n", rule.id, rule.explanation, rule.fix));
-            }
+            let rule = finding.rule;
+            out.push_str(&format!("\n{}: {}\n{}\n", rule.id, rule.explanation, rule.fix));
         }
         out.push_str(&handshake::correct::corrected(exchange));
     }

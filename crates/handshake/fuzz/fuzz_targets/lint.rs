@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     for e in &lint.exchanges {
         for f in &e.findings {
             if let Some((s, t)) = f.span {
-                assert!(s <= t && t <= data.len(), "{} span {s}..{t} outside the input", f.rule);
+                assert!(s <= t && t <= data.len(), "{} span {s}..{t} outside the input", f.rule.id);
             }
         }
         let fixed = handshake::correct::corrected(e);

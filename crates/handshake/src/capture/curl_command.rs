@@ -109,7 +109,7 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
     commands(input)
         .into_iter()
         .filter_map(|words| request(&words, input))
-        .map(|head| Exchange { request: Some(Box::new(head)), response: None, h2: false })
+        .map(|head| Exchange { request: Some(Box::new(head)), response: None, extended_connect: false })
         .collect()
 }
 

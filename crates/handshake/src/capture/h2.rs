@@ -93,7 +93,7 @@ mod tests {
         assert!(req.problems.is_empty(), "{:?}", req.problems);
         let res = ex[0].response.as_ref().unwrap();
         assert_eq!(res.status(), Some(200));
-        assert!(ex[0].h2);
+        assert!(ex[0].extended_connect);
         let p = req.header_field(":path").unwrap();
         assert_eq!(&text[p.value.span.0..p.value.span.1], "/chat");
         assert_eq!(&text[p.name.span.0..p.name.span.1], ":path");

@@ -2,18 +2,18 @@
 //! entry (status 101, `_resourceType: websocket`, or an Upgrade: websocket
 //! request) becomes one exchange; other entries are counted as skipped.
 
-use super::{CaptureError, Exchange};
+use super::json::{self, JsonStr, Value};
+use super::{Exchange, InputError};
 use crate::head::{Head, Kind, Span};
 use crate::headers;
-use crate::json::{self, JsonStr, Value};
 
 /// Exchanges and the number of entries skipped.
-pub fn parse(input: &[u8]) -> Result<(Vec<Exchange<'_>>, usize), CaptureError> {
+pub fn parse(input: &[u8]) -> Result<(Vec<Exchange<'_>>, usize), InputError> {
     let root = json::parse(input)
-        .map_err(|e| CaptureError::Har { message: format!("not valid JSON: {}", e.message), line: e.line })?;
+        .map_err(|e| InputError::Har { message: format!("not valid JSON: {}", e.message), line: e.line })?;
     let entries =
         root.get("log").and_then(|log| log.get("entries")).and_then(Value::as_array).ok_or_else(|| {
-            CaptureError::Har { message: "no log.entries array: not a HAR file".into(), line: 1 }
+            InputError::Har { message: "no log.entries array: not a HAR file".into(), line: 1 }
         })?;
     let mut exchanges = Vec::new();
     let mut skipped = 0;
@@ -41,7 +41,7 @@ pub fn parse(input: &[u8]) -> Result<(Vec<Exchange<'_>>, usize), CaptureError> {
         let h2 = request
             .as_ref()
             .is_some_and(|r| r.method() == Some("CONNECT") || r.header_field(":protocol").is_some());
-        exchanges.push(Exchange { request, response, h2 });
+        exchanges.push(Exchange { request, response, extended_connect: h2 });
     }
     Ok((exchanges, skipped))
 }
@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn malformed() {
-        assert!(matches!(parse(b"{\"log\": 1}"), Err(CaptureError::Har { .. })));
-        assert!(matches!(parse(b"{\"log\": "), Err(CaptureError::Har { .. })));
+        assert!(matches!(parse(b"{\"log\": 1}"), Err(InputError::Har { .. })));
+        assert!(matches!(parse(b"{\"log\": "), Err(InputError::Har { .. })));
     }
 }

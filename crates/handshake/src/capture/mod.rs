@@ -7,12 +7,16 @@ pub mod curl_command;
 pub mod devtools;
 pub mod h2;
 pub mod har;
+mod json;
 pub mod raw;
+
+use std::fmt;
 
 use crate::head::{self, Head, Kind};
 
 /// An input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "kebab-case"))]
 pub enum Format {
     /// Raw HTTP/1.1: a request, a response, or both (request first).
     Raw,
@@ -47,8 +51,8 @@ impl Format {
 pub struct Exchange<'a> {
     pub request: Option<Box<Head<'a>>>,
     pub response: Option<Box<Head<'a>>>,
-    /// An HTTP/2 or HTTP/3 extended CONNECT.
-    pub h2: bool,
+    /// An HTTP/2 or HTTP/3 extended CONNECT (RFC 8441, RFC 9220).
+    pub extended_connect: bool,
 }
 
 /// What a capture held.
@@ -60,9 +64,16 @@ pub struct Capture<'a> {
     pub skipped: usize,
 }
 
-/// Why a capture could not be read at all.
+/// Largest input read: 8 MiB.
+pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
+
+/// Why an input could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CaptureError {
+pub enum InputError {
+    /// Nothing but whitespace.
+    Empty,
+    /// More than [`MAX_INPUT_BYTES`].
+    TooLarge { len: usize },
     /// Nothing in it looks like any supported format.
     Unrecognised,
     /// JSON that is not a readable HAR file: what and where.
@@ -71,17 +82,39 @@ pub enum CaptureError {
     CurlForCmd,
 }
 
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Empty => write!(f, "the input is empty"),
+            InputError::TooLarge { len } => {
+                write!(f, "the input is {len} bytes; the limit is 8 MiB ({MAX_INPUT_BYTES} bytes)")
+            }
+            InputError::Unrecognised => write!(
+                f,
+                "nothing recognisable: expected an HTTP request or response, curl -v output, a curl command, a HAR file, DevTools headers or HTTP/2 pseudo-headers"
+            ),
+            InputError::Har { message, line } => write!(f, "malformed HAR (line {line}): {message}"),
+            InputError::CurlForCmd => write!(
+                f,
+                "this curl command is quoted for Windows cmd (^ escapes), which is not read: copy it as cURL (bash) instead"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
 /// Group heads into exchanges: a request opens one, a response completes the
 /// open one or stands alone.
-pub(crate) fn push_head<'a>(exchanges: &mut Vec<Exchange<'a>>, head: Box<Head<'a>>, h2: bool) {
+pub(crate) fn push_head<'a>(exchanges: &mut Vec<Exchange<'a>>, head: Box<Head<'a>>, extended_connect: bool) {
     match head.kind {
-        Kind::Request => exchanges.push(Exchange { request: Some(head), response: None, h2 }),
+        Kind::Request => exchanges.push(Exchange { request: Some(head), response: None, extended_connect }),
         Kind::Response => match exchanges.last_mut() {
             Some(open) if open.response.is_none() => {
-                open.h2 |= h2;
+                open.extended_connect |= extended_connect;
                 open.response = Some(head);
             }
-            _ => exchanges.push(Exchange { request: None, response: Some(head), h2 }),
+            _ => exchanges.push(Exchange { request: None, response: Some(head), extended_connect }),
         },
     }
 }
@@ -119,10 +152,16 @@ pub fn detect(input: &[u8]) -> Option<Format> {
 }
 
 /// Detect the format and parse the capture.
-pub fn parse(input: &[u8]) -> Result<Capture<'_>, CaptureError> {
-    let format = detect(input).ok_or(CaptureError::Unrecognised)?;
+pub fn parse(input: &[u8]) -> Result<Capture<'_>, InputError> {
+    if input.len() > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge { len: input.len() });
+    }
+    if input.iter().all(u8::is_ascii_whitespace) {
+        return Err(InputError::Empty);
+    }
+    let format = detect(input).ok_or(InputError::Unrecognised)?;
     if format == Format::CurlCommand && curl_command::is_for_cmd(input) {
-        return Err(CaptureError::CurlForCmd);
+        return Err(InputError::CurlForCmd);
     }
     let (exchanges, skipped) = match format {
         Format::Raw => (raw::parse(input), 0),
@@ -133,7 +172,7 @@ pub fn parse(input: &[u8]) -> Result<Capture<'_>, CaptureError> {
         Format::H2 => (h2::parse(input), 0),
     };
     if exchanges.is_empty() && skipped == 0 {
-        return Err(CaptureError::Unrecognised);
+        return Err(InputError::Unrecognised);
     }
     Ok(Capture { format, exchanges, skipped })
 }

@@ -1,9 +1,10 @@
 //! permessage-deflate negotiation (RFC 7692 §7).
 
-use super::Rule;
 use crate::head::{Field, Span};
 use crate::headers::Extension;
-use crate::report::{Findings, Severity};
+use crate::report::Findings;
+use crate::rule::Rule;
+use crate::rule::Severity;
 
 /// The extension's name.
 pub const NAME: &str = "permessage-deflate";
@@ -99,7 +100,7 @@ pub(crate) fn check_params(ext: &Extension<'_>, field: &Field<'_>, offer: bool, 
     let whose = if offer { "; a server declines this offer" } else { "" };
     for (i, (name, value)) in ext.params.iter().enumerate() {
         let Some(known) = PARAMS.iter().find(|p| p.eq_ignore_ascii_case(name)) else {
-            f.fire_at(
+            f.fire_with(
                 &PARAM_UNKNOWN,
                 severity(&PARAM_UNKNOWN),
                 format!("permessage-deflate has unknown parameter {name}{whose}"),
@@ -108,7 +109,7 @@ pub(crate) fn check_params(ext: &Extension<'_>, field: &Field<'_>, offer: bool, 
             continue;
         };
         if ext.params[..i].iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
-            f.fire_at(
+            f.fire_with(
                 &PARAM_DUPLICATE,
                 severity(&PARAM_DUPLICATE),
                 format!("{known} appears twice{whose}"),
@@ -128,7 +129,7 @@ pub(crate) fn check_params(ext: &Extension<'_>, field: &Field<'_>, offer: bool, 
             (false, None) => Some(format!("{known} needs a value from 8 to 15")),
         };
         if let Some(problem) = problem {
-            f.fire_at(&PARAM_VALUE, severity(&PARAM_VALUE), format!("{problem}{whose}"), at);
+            f.fire_with(&PARAM_VALUE, severity(&PARAM_VALUE), format!("{problem}{whose}"), at);
         }
     }
 }
@@ -163,14 +164,13 @@ pub(crate) fn check_response_against_offers(
     }
     // §7.1.2.2: no client_max_window_bits unless an offer had it.
     if accepted.param("client_max_window_bits").is_some() && !client_window_offered {
-        f.fire_at(&RESPONSE_CLIENT_WINDOW_NOT_OFFERED, RESPONSE_CLIENT_WINDOW_NOT_OFFERED.severity, "", at);
+        f.fire_plain(&RESPONSE_CLIENT_WINDOW_NOT_OFFERED, at);
     }
     // §7.1.2.1: server_max_window_bits no larger than offered (absent = 15).
     if offered && !fits {
         let limit = limit.unwrap_or(15);
-        f.fire_at(
+        f.fire(
             &RESPONSE_SERVER_WINDOW_LARGER,
-            RESPONSE_SERVER_WINDOW_LARGER.severity,
             format!(
                 "the response allows a {}-bit server window; the client offered at most {limit}",
                 answered.unwrap_or(15)

@@ -1,9 +1,10 @@
 //! WebSockets over HTTP/2 and HTTP/3: extended CONNECT (RFC 8441, RFC 9220).
 
-use super::Rule;
 use crate::head::Head;
 use crate::head::Known;
-use crate::report::{Findings, Severity};
+use crate::report::Findings;
+use crate::rule::Rule;
+use crate::rule::Severity;
 
 pub const METHOD: Rule = Rule::new(
     "h2.method",

@@ -1,11 +1,12 @@
 //! HTTP/1.1 framing (RFC 9110, RFC 9112): line ends, folding, field syntax,
 //! duplicates and size limits. These apply to both messages.
 
-use super::Rule;
 use crate::capture::Format;
 use crate::head::{Head, HeadProblemKind, MAX_HEAD_BYTES, MAX_HEADERS};
-use crate::report::Answer::{Closes, Status, Varies};
-use crate::report::{Findings, Severity};
+use crate::report::Findings;
+use crate::rule::Answer::{Closes, Status, Varies};
+use crate::rule::Rule;
+use crate::rule::Severity;
 
 pub const START_LINE: Rule = Rule::new(
     "http.start-line",
@@ -89,13 +90,12 @@ pub(crate) fn check(head: &Head<'_>, format: Format, f: &mut Findings<'_>) {
                     } else {
                         format!("{bare_lf} lines end with a bare LF instead of CRLF")
                     };
-                    f.fire_at(&LINE_ENDING, LINE_ENDING.severity, message, at);
+                    f.fire(&LINE_ENDING, message, at);
                 }
             }
-            HeadProblemKind::ObsFold => f.fire_at(&OBS_FOLD, OBS_FOLD.severity, "", at),
-            HeadProblemKind::StartLine => f.fire_at(
+            HeadProblemKind::ObsFold => f.fire_plain(&OBS_FOLD, at),
+            HeadProblemKind::StartLine => f.fire(
                 &START_LINE,
-                START_LINE.severity,
                 if head.is_request() {
                     "the first line is not a request line (`GET /path HTTP/1.1`)"
                 } else {
@@ -103,36 +103,23 @@ pub(crate) fn check(head: &Head<'_>, format: Format, f: &mut Findings<'_>) {
                 },
                 at,
             ),
-            HeadProblemKind::NoColon => {
-                f.fire_at(&HEADER_SYNTAX, HEADER_SYNTAX.severity, "a header line without a colon", at)
+            HeadProblemKind::NoColon => f.fire(&HEADER_SYNTAX, "a header line without a colon", at),
+            HeadProblemKind::FieldName => {
+                f.fire(&HEADER_SYNTAX, "the field name is empty or not a token", at)
             }
-            HeadProblemKind::FieldName => f.fire_at(
-                &HEADER_SYNTAX,
-                HEADER_SYNTAX.severity,
-                "the field name is empty or not a token",
-                at,
-            ),
-            HeadProblemKind::WhitespaceBeforeColon => f.fire_at(
-                &HEADER_SYNTAX,
-                HEADER_SYNTAX.severity,
-                "whitespace between the field name and the colon",
-                at,
-            ),
-            HeadProblemKind::FieldValue => f.fire_at(
-                &HEADER_SYNTAX,
-                HEADER_SYNTAX.severity,
-                "a control character (CR, NUL, ...) in the field value",
-                at,
-            ),
-            HeadProblemKind::TooManyHeaders => f.fire_at(
+            HeadProblemKind::WhitespaceBeforeColon => {
+                f.fire(&HEADER_SYNTAX, "whitespace between the field name and the colon", at)
+            }
+            HeadProblemKind::FieldValue => {
+                f.fire(&HEADER_SYNTAX, "a control character (CR, NUL, ...) in the field value", at)
+            }
+            HeadProblemKind::TooManyHeaders => f.fire(
                 &TOO_LARGE,
-                TOO_LARGE.severity,
                 format!("more than {MAX_HEADERS} header fields; the rest were not read"),
                 at,
             ),
-            HeadProblemKind::TooLarge => f.fire_at(
+            HeadProblemKind::TooLarge => f.fire(
                 &TOO_LARGE,
-                TOO_LARGE.severity,
                 format!("the head is larger than {} KiB; the rest was not read", MAX_HEAD_BYTES / 1024),
                 at,
             ),

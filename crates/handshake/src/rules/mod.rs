@@ -11,55 +11,10 @@ pub mod response;
 mod servers;
 
 use crate::capture::{Exchange, Format};
-use crate::report::{Answer, ExchangeReport, Findings, ServerAnswers, Severity, Side, Verdict};
-
-/// One rule of the opening handshake.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rule {
-    /// Stable id, e.g. `res.accept.mismatch`.
-    pub id: &'static str,
-    pub severity: Severity,
-    /// The section it comes from, e.g. `RFC 6455 §4.1`.
-    pub rfc: &'static str,
-    pub rfc_url: &'static str,
-    /// What is wrong, in one line.
-    pub message: &'static str,
-    /// Why it matters, and where real implementations disagree.
-    pub explanation: &'static str,
-    /// How to fix it.
-    pub fix: &'static str,
-    /// For a request rule: the status a standards-following server answers.
-    pub status: Option<u16>,
-    /// For a request rule: what ws, websockets and gorilla answer.
-    pub servers: Option<ServerAnswers>,
-}
-
-impl Rule {
-    /// A rule with no refusal status (response rules, warnings, notes).
-    pub(crate) const fn new(
-        id: &'static str,
-        severity: Severity,
-        rfc: &'static str,
-        rfc_url: &'static str,
-        message: &'static str,
-        explanation: &'static str,
-        fix: &'static str,
-    ) -> Rule {
-        Rule { id, severity, rfc, rfc_url, message, explanation, fix, status: None, servers: None }
-    }
-
-    /// The same rule for a request a server refuses with `status`.
-    pub(crate) const fn refused(mut self, status: u16) -> Rule {
-        self.status = Some(status);
-        self
-    }
-
-    /// What ws, websockets and gorilla do with such a request.
-    pub(crate) const fn answers(mut self, ws: Answer, websockets: Answer, gorilla: Answer) -> Rule {
-        self.servers = Some(ServerAnswers { ws, websockets, gorilla });
-        self
-    }
-}
+use crate::head::Head;
+use crate::report::{ExchangeReport, Finding, Findings, Side, Verdict};
+pub use crate::rule::Rule;
+use crate::rule::Severity;
 
 /// Every rule, in check order.
 pub static CATALOGUE: &[Rule] = &[
@@ -125,9 +80,9 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 
 /// Check one exchange against every rule.
 pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeReport<'a> {
-    let Exchange { request, response, h2 } = exchange;
+    let Exchange { request, response, extended_connect: h2 } = exchange;
     let mut findings = Vec::new();
-    let mut expected_accept = None;
+    let mut key = None;
     let mut offers = None;
     if let Some(req) = &request {
         let mut f = Findings { list: &mut findings, side: Side::Request };
@@ -135,11 +90,12 @@ pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeRepor
         if h2 {
             h2::check_request(req, &mut f);
         } else {
-            expected_accept = request::check(req, format, &mut f);
+            key = request::check(req, format, &mut f);
         }
         offers = Some(request::check_negotiation(req, &mut f));
     }
     let request_findings = findings.len();
+    let (expected_accept, key_problems) = key.unzip();
     let mut negotiated = pair::Negotiated::default();
     if let Some(res) = &response {
         let mut f = Findings { list: &mut findings, side: Side::Response };
@@ -149,20 +105,16 @@ pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeRepor
             let extensions = response::check_negotiation(res, &mut f);
             negotiated = pair::check(offers.as_ref(), res, extensions, expected_accept.as_deref(), &mut f);
         } else if !h2 {
-            pair::check_refusal(request.as_deref(), res, &mut f);
+            pair::check_refusal(offers.as_ref(), res, &mut f);
         }
     }
-    let verdict = verdict(
-        &findings,
-        request_findings,
-        request.as_deref(),
-        response.as_deref().map(|r| (r, request.is_some(), h2)),
-    );
+    let verdict = verdict(&findings, request_findings, request.as_deref(), response.as_deref(), h2);
     ExchangeReport {
         request,
         response,
-        h2,
+        extended_connect: h2,
         expected_accept,
+        key_problems,
         negotiated_protocol: negotiated.protocol,
         negotiated_extensions: negotiated.extensions,
         verdict,
@@ -170,18 +122,21 @@ pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeRepor
     }
 }
 
+/// Would a browser accept the response, and a server the request? The first
+/// `request_findings` of `findings` are about the request.
 fn verdict(
-    findings: &[crate::report::Finding],
+    findings: &[Finding],
     request_findings: usize,
-    request: Option<&crate::head::Head<'_>>,
-    response: Option<(&crate::head::Head<'_>, bool, bool)>,
+    request: Option<&Head<'_>>,
+    response: Option<&Head<'_>>,
+    h2: bool,
 ) -> Verdict {
     let has_request = request.is_some();
     let (req, res) = findings.split_at(request_findings);
     let first_request_error = req.iter().find(|f| f.severity == Severity::Error);
     let server_accepts = has_request.then_some(first_request_error.is_none());
-    let refusal = first_request_error.and_then(|f| rule(f.rule));
-    let browser_accepts = response.and_then(|(head, has_request, h2)| {
+    let refusal = first_request_error.map(|f| f.rule);
+    let browser_accepts = response.and_then(|head| {
         if res.iter().any(|f| f.severity == Severity::Error) {
             Some(false)
         } else if !has_request && !h2 && head.status() == Some(101) {

@@ -1,11 +1,12 @@
 //! The response checked against the request it answers (RFC 6455 §4.1 client
 //! checks, §4.2.2).
 
-use super::{Rule, deflate, response::Selection};
+use super::request::Offers;
+use super::{deflate, response::Selection};
 use crate::head::Head;
 use crate::head::Known;
-use crate::headers::Extension;
-use crate::report::{Findings, Severity};
+use crate::report::Findings;
+use crate::rule::{Rule, Severity};
 
 pub const ACCEPT_MISMATCH: Rule = Rule::new(
     "res.accept.mismatch",
@@ -56,13 +57,6 @@ pub const EXTENSIONS_NOT_OFFERED: Rule = Rule::new(
     "The server may only accept extensions the client offered; the client must fail the connection otherwise. Typical case: a proxy or server that always answers permessage-deflate.",
     "Only answer with extensions from the request's Sec-WebSocket-Extensions.",
 );
-
-/// What the request offered: subprotocols and extensions (well-formed ones).
-#[derive(Debug, Default)]
-pub(crate) struct Offers<'h> {
-    pub protocols: Vec<&'h str>,
-    pub extensions: Vec<Extension<'h>>,
-}
 
 /// What the response settled.
 #[derive(Debug, Default)]
@@ -126,9 +120,8 @@ pub(crate) fn check(
     // RFC 6455 §4.1 client item 5: only offered extensions.
     for (ext, field) in &accepted {
         if !offers.extensions.iter().any(|o| o.name.eq_ignore_ascii_case(ext.name)) {
-            f.fire_at(
+            f.fire(
                 &EXTENSIONS_NOT_OFFERED,
-                EXTENSIONS_NOT_OFFERED.severity,
                 format!("the response accepts {} which the client did not offer", ext.name),
                 Some(deflate::extension_at(ext, field)),
             );
@@ -144,18 +137,15 @@ pub(crate) fn check(
 
 /// A refusal (non-101) against the request: a version refusal must list the
 /// supported versions (RFC 6455 §4.2.2 step 4).
-pub(crate) fn check_refusal(request: Option<&Head<'_>>, res: &Head<'_>, f: &mut Findings<'_>) {
+pub(crate) fn check_refusal(offers: Option<&Offers<'_>>, res: &Head<'_>, f: &mut Findings<'_>) {
     let Some(code @ (400 | 426)) = res.status() else {
         return;
     };
     if res.known_field(const { Known::lower("sec-websocket-version") }).is_some() {
         return;
     }
-    let version_refused = match request {
-        Some(req) => {
-            req.known_field(const { Known::lower("sec-websocket-version") }).map(|h| h.value.as_str())
-                != Some("13")
-        }
+    let version_refused = match offers {
+        Some(offers) => offers.version != Some("13"),
         // Without the request, a 426 is the RFC's version refusal.
         None => code == 426,
     };

@@ -1,14 +1,15 @@
 //! The client's opening handshake (RFC 6455 §4.1, read by the server per
 //! §4.2.1), and the HTTP rules it rests on (RFC 9110, RFC 9112).
 
-use super::{Rule, deflate, pair::Offers};
+use super::deflate;
 use crate::accept::{self, KeyProblem};
 use crate::capture::Format;
 use crate::head::Known;
 use crate::head::{Field, Head, is_token};
-use crate::headers::{self, GrammarError};
-use crate::report::Answer::{Accepts, Status, Varies};
-use crate::report::{Findings, Severity};
+use crate::headers::{self, Extension, GrammarError};
+use crate::report::Findings;
+use crate::rule::Answer::{Accepts, Status, Varies};
+use crate::rule::{Rule, Severity};
 
 pub const METHOD: Rule = Rule::new(
     "req.method",
@@ -230,6 +231,15 @@ pub const BODY: Rule = Rule::new(
     "Send the head alone (no Content-Length, no Transfer-Encoding) and wait for the response.",
 );
 
+/// What the request offered: subprotocols and extensions (well-formed ones).
+#[derive(Debug, Default)]
+pub(crate) struct Offers<'h> {
+    /// The first Sec-WebSocket-Version value.
+    pub version: Option<&'h str>,
+    pub protocols: Vec<&'h str>,
+    pub extensions: Vec<Extension<'h>>,
+}
+
 /// The start line, to point at when something is missing.
 fn anchor<'h>(head: &'h Head<'_>) -> Option<&'h Field<'h>> {
     head.start_line.as_ref()
@@ -240,9 +250,13 @@ fn grammar_at(field: &Field<'_>, e: GrammarError) -> (usize, (usize, usize)) {
     (field.line, (at, (at + 1).min(field.span.1).max(at)))
 }
 
-/// The HTTP/1.1 request checks. Returns the expected accept value when the
-/// request has a key.
-pub(crate) fn check(req: &Head<'_>, format: Format, f: &mut Findings<'_>) -> Option<String> {
+/// The HTTP/1.1 request checks. Returns, when the request has a key, the
+/// expected accept value and what is wrong with the key.
+pub(crate) fn check(
+    req: &Head<'_>,
+    format: Format,
+    f: &mut Findings<'_>,
+) -> Option<(String, Vec<KeyProblem>)> {
     // RFC 6455 §4.1 item 2: "The method of the request MUST be GET".
     if let Some(method) = &req.method
         && method.as_str() != "GET"
@@ -314,11 +328,11 @@ pub(crate) fn check(req: &Head<'_>, format: Format, f: &mut Findings<'_>) -> Opt
     let mut keys = req.known_fields(const { Known::lower("sec-websocket-key") });
     let key = keys.next();
     if let Some(second) = keys.next() {
-        f.fire(&KEY_DUPLICATE, "", Some(&second.name));
+        f.fire_plain(&KEY_DUPLICATE, Some(&second.name));
     }
     let expected_accept = match key {
         None => {
-            f.fire(&KEY_MISSING, "", anchor(req));
+            f.fire_plain(&KEY_MISSING, anchor(req));
             None
         }
         Some(key) => {
@@ -330,7 +344,7 @@ pub(crate) fn check(req: &Head<'_>, format: Format, f: &mut Findings<'_>) -> Opt
             } else if let Some(p) = problems.first() {
                 f.fire(&KEY_NONCANONICAL, format!("Sec-WebSocket-Key is {}", p.message()), Some(&key.value));
             }
-            Some(accept::accept(key.value.as_str()))
+            Some((accept::accept(key.value.as_str()), problems))
         }
     };
     check_body(req, f);
@@ -366,13 +380,13 @@ fn check_list_header(
         match contains(h.value.as_str()) {
             Ok(has) => found |= has,
             Err(e) => {
-                f.fire_at(rule, rule.severity, e.message(h.name.as_str()), Some(grammar_at(&h.value, e)));
+                f.fire(rule, e.message(h.name.as_str()), Some(grammar_at(&h.value, e)));
                 return;
             }
         }
     }
     match last {
-        None => f.fire(rule, format!("{} is missing", title(name)), anchor(head)),
+        None => f.fire(rule, format!("{} is missing", headers::title(name)), anchor(head)),
         Some(h) if !found => f.fire(
             rule,
             format!("{}: {} does not contain {token:?}", h.name.as_str(), h.value.as_str()),
@@ -380,17 +394,6 @@ fn check_list_header(
         ),
         Some(_) => {}
     }
-}
-
-/// `upgrade` -> `Upgrade`, `sec-websocket-key` -> `Sec-Websocket-Key`.
-pub(crate) fn title(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = true;
-    for c in name.chars() {
-        out.push(if upper { c.to_ascii_uppercase() } else { c });
-        upper = c == '-';
-    }
-    out
 }
 
 /// `HTTP/1.1` or a later version (as written in an HTTP/1 request line).
@@ -482,10 +485,10 @@ pub(crate) fn check_negotiation<'h>(req: &'h Head<'h>, f: &mut Findings<'_>) -> 
     // RFC 6455 §4.2.1 item 6 and §11.3.5: one Sec-WebSocket-Version, 13.
     let mut versions = req.known_fields(const { Known::lower("sec-websocket-version") });
     match (versions.next(), versions.next()) {
-        (None, _) => f.fire(&VERSION_MISSING, "", anchor(req)),
+        (None, _) => f.fire_plain(&VERSION_MISSING, anchor(req)),
         (Some(v), second) => {
             if let Some(second) = second {
-                f.fire(&VERSION_DUPLICATE, "", Some(&second.name));
+                f.fire_plain(&VERSION_DUPLICATE, Some(&second.name));
             }
             if v.value.as_str() != "13" {
                 f.fire(
@@ -506,7 +509,7 @@ pub(crate) fn check_negotiation<'h>(req: &'h Head<'h>, f: &mut Findings<'_>) -> 
     }
     // RFC 6455 §4.1 item 8 and §10.2: browsers send Origin.
     if req.known_field(const { Known::lower("origin") }).is_none() {
-        f.fire(&ORIGIN_MISSING, "", anchor(req));
+        f.fire_plain(&ORIGIN_MISSING, anchor(req));
     }
     // RFC 6455 §4.1 item 10: 1#token, all unique.
     let mut offered: Vec<&str> = Vec::new();
@@ -518,9 +521,8 @@ pub(crate) fn check_negotiation<'h>(req: &'h Head<'h>, f: &mut Findings<'_>) -> 
         for p in headers::parse_protocol_list(h.value.as_str()) {
             match p {
                 Err(e) => {
-                    f.fire_at(
+                    f.fire(
                         &PROTOCOL_SYNTAX,
-                        PROTOCOL_SYNTAX.severity,
                         e.message("Sec-WebSocket-Protocol"),
                         Some(grammar_at(&h.value, e)),
                     );
@@ -542,9 +544,8 @@ pub(crate) fn check_negotiation<'h>(req: &'h Head<'h>, f: &mut Findings<'_>) -> 
     for h in req.known_fields(const { Known::lower("sec-websocket-extensions") }) {
         let start = extensions.len();
         match headers::push_extension_list(h.value.as_str(), &mut extensions, |e| e) {
-            Err(e) => f.fire_at(
+            Err(e) => f.fire(
                 &EXTENSIONS_SYNTAX,
-                EXTENSIONS_SYNTAX.severity,
                 e.message("Sec-WebSocket-Extensions"),
                 Some(grammar_at(&h.value, e)),
             ),
@@ -555,5 +556,6 @@ pub(crate) fn check_negotiation<'h>(req: &'h Head<'h>, f: &mut Findings<'_>) -> 
             }
         }
     }
-    Offers { protocols: offered, extensions }
+    let version = req.known_field(const { Known::lower("sec-websocket-version") }).map(|h| h.value.as_str());
+    Offers { version, protocols: offered, extensions }
 }

@@ -1,11 +1,12 @@
 //! The server's opening handshake (RFC 6455 §4.2.2) as the client checks it
 //! (§4.1), on its own; checks against the request are in `pair`.
 
-use super::{Rule, deflate, request::title};
+use super::deflate;
 use crate::head::Known;
 use crate::head::{Field, Head, Header};
 use crate::headers::{self, Extension};
-use crate::report::{Findings, Severity};
+use crate::report::Findings;
+use crate::rule::{Rule, Severity};
 
 pub const STATUS: Rule = Rule::new(
     "res.status",
@@ -156,7 +157,7 @@ pub(crate) fn check(res: &Head<'_>, f: &mut Findings<'_>) -> bool {
             f.fire(&STATUS, status_message(code, res.reason()), res.status.as_ref());
             // RFC 9110 §15.5.6: a 405 carries Allow.
             if code == 405 && res.known_field(const { Known::lower("allow") }).is_none() {
-                f.fire(&ALLOW_405, "", anchor);
+                f.fire_plain(&ALLOW_405, anchor);
             }
             // RFC 9110 §15.5.22: a 426 carries Upgrade.
             if code == 426 && res.known_field(const { Known::lower("upgrade") }).is_none() {
@@ -192,8 +193,8 @@ pub(crate) fn check(res: &Head<'_>, f: &mut Findings<'_>) -> bool {
     // RFC 6455 §4.1 client item 4 and §11.3.3: one Sec-WebSocket-Accept.
     let mut accepts = res.known_fields(const { Known::lower("sec-websocket-accept") });
     match (accepts.next(), accepts.next()) {
-        (None, _) => f.fire(&ACCEPT_MISSING, "", anchor),
-        (Some(_), Some(second)) => f.fire(&ACCEPT_DUPLICATE, "", Some(&second.name)),
+        (None, _) => f.fire_plain(&ACCEPT_MISSING, anchor),
+        (Some(_), Some(second)) => f.fire_plain(&ACCEPT_DUPLICATE, Some(&second.name)),
         _ => {}
     }
     // RFC 9110 §8.6, RFC 9112 §6.1: no Content-Length or Transfer-Encoding in 1xx.
@@ -202,7 +203,7 @@ pub(crate) fn check(res: &Head<'_>, f: &mut Findings<'_>) -> bool {
         ("transfer-encoding", const { Known::lower("transfer-encoding") }),
     ] {
         if let Some(h) = res.known_field(known) {
-            f.fire(&BODY_101, format!("the 101 has {}", title(name)), Some(&h.name));
+            f.fire(&BODY_101, format!("the 101 has {}", headers::title(name)), Some(&h.name));
         }
     }
     true
@@ -225,7 +226,7 @@ pub(crate) fn check_negotiation<'h>(res: &'h Head<'h>, f: &mut Findings<'_>) -> 
         }
         (Some(p), None) => match headers::list_elements(p.value.as_str()).count() {
             0 => {
-                f.fire(&PROTOCOL_EMPTY, "", Some(&p.value));
+                f.fire_plain(&PROTOCOL_EMPTY, Some(&p.value));
                 None
             }
             1 => Some(&p.value),
@@ -245,9 +246,8 @@ pub(crate) fn check_negotiation<'h>(res: &'h Head<'h>, f: &mut Findings<'_>) -> 
     for h in res.known_fields(const { Known::lower("sec-websocket-extensions") }) {
         if let Err(e) = headers::push_extension_list(h.value.as_str(), &mut accepted, |e| (e, &h.value)) {
             let at = (h.value.span.0 + e.offset).min(h.value.span.1);
-            f.fire_at(
+            f.fire(
                 &EXTENSIONS_SYNTAX,
-                EXTENSIONS_SYNTAX.severity,
                 e.message("Sec-WebSocket-Extensions"),
                 Some((h.value.line, (at, (at + 1).min(h.value.span.1)))),
             );
@@ -258,12 +258,7 @@ pub(crate) fn check_negotiation<'h>(res: &'h Head<'h>, f: &mut Findings<'_>) -> 
         if ext.name.eq_ignore_ascii_case(deflate::NAME) {
             deflates += 1;
             if deflates == 2 {
-                f.fire_at(
-                    &deflate::RESPONSE_MULTIPLE,
-                    deflate::RESPONSE_MULTIPLE.severity,
-                    "",
-                    Some(deflate::extension_at(ext, field)),
-                );
+                f.fire_plain(&deflate::RESPONSE_MULTIPLE, Some(deflate::extension_at(ext, field)));
             }
             deflate::check_params(ext, field, false, f);
         }

@@ -155,7 +155,7 @@ pub(crate) fn answers(req: &Head<'_>, findings: &[Finding]) -> ServerAnswers {
     let first = |order: &[Check], pick: fn(ServerAnswers) -> Answer| {
         order
             .iter()
-            .filter(|c| findings.iter().any(|f| f.rule == c.rule.id))
+            .filter(|c| findings.iter().any(|f| f.rule.id == c.rule.id))
             .map(|c| match c.answer {
                 Some(answer) => answer(req),
                 None => c.rule.servers.map_or(Accepts, pick),

@@ -2,7 +2,7 @@
 
 use super::CATALOGUE;
 use crate::lint;
-use crate::report::Answer;
+use crate::rule::Answer;
 
 mod sections;
 
@@ -311,7 +311,7 @@ fn cases() -> Vec<(&'static str, String, String)> {
 
 fn fired(text: &str) -> Vec<&'static str> {
     match lint(text.as_bytes()) {
-        Ok(l) => l.exchanges.iter().flat_map(|e| e.findings.iter().map(|f| f.rule)).collect(),
+        Ok(l) => l.exchanges.iter().flat_map(|e| e.findings.iter().map(|f| f.rule.id)).collect(),
         Err(e) => panic!("{e}: {text}"),
     }
 }
@@ -403,14 +403,14 @@ fn raw_captures_flag_a_ws_target_and_devtools_copies_do_not() {
     let ws = req("GET /chat", "GET ws://server.example.com/chat");
     let l = lint(ws.as_bytes()).unwrap();
     let e = &l.exchanges[0];
-    let rules: Vec<_> = e.findings.iter().map(|f| (f.rule, f.severity)).collect();
+    let rules: Vec<_> = e.findings.iter().map(|f| (f.rule.id, f.severity)).collect();
     assert_eq!(rules, [("req.target.ws-uri", crate::Severity::Warning)]);
     assert_eq!(e.verdict.server_accepts, Some(true));
     let copy = devtools_copy();
     let l = lint(copy.as_bytes()).unwrap();
     assert_eq!(l.format, crate::capture::Format::Devtools);
     assert!(
-        l.exchanges[0].findings.iter().all(|f| f.rule != "req.target.ws-uri"),
+        l.exchanges[0].findings.iter().all(|f| f.rule.id != "req.target.ws-uri"),
         "{:?}",
         l.exchanges[0].findings
     );
@@ -485,7 +485,7 @@ fn verdicts() {
 fn offers_with_bad_deflate_parameters_are_warnings() {
     let text = req("deflate; client_max_window_bits\r\n", "deflate; client_max_window_bits; foo=1\r\n");
     let l = lint(text.as_bytes()).unwrap();
-    let f = l.exchanges[0].findings.iter().find(|f| f.rule == "pmd.param.unknown").unwrap();
+    let f = l.exchanges[0].findings.iter().find(|f| f.rule.id == "pmd.param.unknown").unwrap();
     assert_eq!(f.severity, crate::Severity::Warning);
     assert_eq!(l.exchanges[0].verdict.server_accepts, Some(true));
 }
@@ -494,7 +494,7 @@ fn offers_with_bad_deflate_parameters_are_warnings() {
 fn findings_point_at_the_text() {
     let text = res("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "xyz456==");
     let l = lint(text.as_bytes()).unwrap();
-    let f = l.exchanges[0].findings.iter().find(|f| f.rule == "res.accept.mismatch").unwrap();
+    let f = l.exchanges[0].findings.iter().find(|f| f.rule.id == "res.accept.mismatch").unwrap();
     let (s, e) = f.span.unwrap();
     assert_eq!(&text[s..e], "xyz456==");
     assert_eq!(f.line, Some(14));

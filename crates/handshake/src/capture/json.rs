@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use crate::head::Field;
+use crate::field::Field;
 
 /// Deepest nesting read (a HAR file needs about 6).
 pub const MAX_DEPTH: usize = 64;

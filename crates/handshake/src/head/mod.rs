@@ -6,10 +6,22 @@
 //! would reject is recorded as a [`HeadProblem`] and parsing goes on, so the lint
 //! can report every problem at once.
 
+mod known;
+mod lines;
+mod scan;
+mod start_line;
+mod uri;
+
 use std::borrow::Cow;
 
-/// A byte range `[start, end)` in the linted input.
-pub type Span = (usize, usize);
+pub use crate::field::{Field, Span};
+pub(crate) use known::Known;
+use known::{KNOWN_NAMES, SINGLETON, SINGLETON_BITS};
+pub use lines::{Ending, Line, Lines, lines, lines_str};
+pub use scan::{find_byte, is_field_value, is_tchar, is_token};
+pub(crate) use scan::{is_ows, tchar_len, trim_ows};
+pub use start_line::{StartLine, parse_start_line};
+pub use uri::{UriParts, origin_form, split_uri};
 
 /// Most bytes of one head that are read (start line, fields and line ends).
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -31,31 +43,6 @@ pub enum Kind {
     Response,
 }
 
-/// A piece of the captured text: its (decoded) text, where it is, and on which
-/// line (1-based).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Field<'a> {
-    pub text: Cow<'a, str>,
-    pub span: Span,
-    pub line: usize,
-}
-
-impl<'a> Field<'a> {
-    /// A field over `bytes` found at `offset`: borrowed when the bytes are UTF-8,
-    /// otherwise decoded lossily.
-    pub fn from_bytes(bytes: &'a [u8], offset: usize, line: usize) -> Field<'a> {
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
-        };
-        Field { text, span: (offset, offset + bytes.len()), line }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-}
-
 /// One header field line: `name: value`. `value` is trimmed of optional
 /// whitespace (RFC 9110 §5.5); `span` covers the whole field line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,171 +58,6 @@ impl<'a> Header<'a> {
     pub fn new(name: Field<'a>, value: Field<'a>, span: Span) -> Header<'a> {
         let known = Known::of(name.as_str());
         Header { name, value, span, known }
-    }
-}
-
-/// The field names the rules look up, classified once per field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Known {
-    Other,
-    Name(u8),
-}
-
-/// Names with an index for fast lookup (lowercase).
-const KNOWN_NAMES: [&str; 24] = [
-    "host",
-    "upgrade",
-    "connection",
-    "sec-websocket-key",
-    "sec-websocket-accept",
-    "sec-websocket-version",
-    "sec-websocket-protocol",
-    "sec-websocket-extensions",
-    "origin",
-    "content-length",
-    "transfer-encoding",
-    "allow",
-    "content-type",
-    "authorization",
-    "user-agent",
-    "referer",
-    "date",
-    "server",
-    "location",
-    "keep-alive",
-    "proxy-connection",
-    "te",
-    ":method",
-    ":protocol",
-];
-
-/// Which of [`KNOWN_NAMES`] take a single value and have no rule of their
-/// own for repeats (RFC 9110 §5.3).
-const SINGLETON: [bool; KNOWN_NAMES.len()] = {
-    let mut t = [false; KNOWN_NAMES.len()];
-    let mut i = 8;
-    while i <= 18 {
-        // origin, content-length, content-type .. location; not
-        // transfer-encoding (10) or allow (11), which are lists.
-        t[i] = i != 10 && i != 11;
-        i += 1;
-    }
-    t
-};
-
-/// [`SINGLETON`] as bits.
-const SINGLETON_BITS: u32 = {
-    let mut bits = 0;
-    let mut i = 0;
-    while i < KNOWN_NAMES.len() {
-        if SINGLETON[i] {
-            bits |= 1 << i;
-        }
-        i += 1;
-    }
-    bits
-};
-
-/// [`KNOWN_NAMES`] padded to 24 bytes, and for each a mask with 0x20 where
-/// the name has a letter: `b | mask == lower` is an ASCII case-insensitive
-/// compare, eight bytes at a time.
-const KNOWN_LOWER: [[u8; 24]; KNOWN_NAMES.len()] = known_tables().0;
-const KNOWN_MASK: [[u8; 24]; KNOWN_NAMES.len()] = known_tables().1;
-
-const fn known_tables() -> ([[u8; 24]; KNOWN_NAMES.len()], [[u8; 24]; KNOWN_NAMES.len()]) {
-    let mut lower = [[0u8; 24]; KNOWN_NAMES.len()];
-    let mut mask = [[0u8; 24]; KNOWN_NAMES.len()];
-    let mut i = 0;
-    while i < KNOWN_NAMES.len() {
-        let b = KNOWN_NAMES[i].as_bytes();
-        let mut j = 0;
-        while j < b.len() {
-            lower[i][j] = b[j];
-            if b[j].is_ascii_lowercase() {
-                mask[i][j] = 0x20;
-            }
-            j += 1;
-        }
-        i += 1;
-    }
-    (lower, mask)
-}
-
-/// Whether `name` (of the same length) is known name `i`, ignoring ASCII case.
-#[inline]
-fn eq_known(name: &[u8], i: usize) -> bool {
-    let (lower, mask) = (&KNOWN_LOWER[i], &KNOWN_MASK[i]);
-    let n = name.len();
-    if n < 8 {
-        // Padded with zeros, as the tables are.
-        let w = name.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b));
-        return w | word(&mask[..8]) == word(&lower[..8]);
-    }
-    let mut at = 0;
-    while at + 8 < n {
-        if word(&name[at..at + 8]) | word(&mask[at..at + 8]) != word(&lower[at..at + 8]) {
-            return false;
-        }
-        at += 8;
-    }
-    // The last eight bytes (overlapping the previous word when short).
-    let at = n - 8;
-    word(&name[at..n]) | word(&mask[at..n]) == word(&lower[at..n])
-}
-
-impl Known {
-    pub(crate) fn of(name: &str) -> Known {
-        // Only names of the same length can match: a few candidates at most.
-        let candidates: &[u8] = match name.len() {
-            2 => &[21],
-            4 => &[0, 16],
-            5 => &[11],
-            6 => &[8, 17],
-            7 => &[1, 15, 22],
-            8 => &[18],
-            9 => &[23],
-            10 => &[2, 14, 19],
-            12 => &[12],
-            13 => &[13],
-            14 => &[9],
-            16 => &[20],
-            17 => &[3, 10],
-            20 => &[4],
-            21 => &[5],
-            22 => &[6],
-            24 => &[7],
-            _ => &[],
-        };
-        let name = name.as_bytes();
-        candidates.iter().find(|&&i| eq_known(name, usize::from(i))).map_or(Known::Other, |&i| Known::Name(i))
-    }
-
-    /// The known name `name` (lowercase), for lookups written in the rules;
-    /// evaluated at compile time (an unknown name does not compile).
-    pub(crate) const fn lower(name: &str) -> Known {
-        let mut i = 0;
-        while i < KNOWN_NAMES.len() {
-            let (a, b) = (KNOWN_NAMES[i].as_bytes(), name.as_bytes());
-            if a.len() == b.len() {
-                let mut j = 0;
-                while j < a.len() && a[j] == b[j] {
-                    j += 1;
-                }
-                if j == a.len() {
-                    return Known::Name(i as u8);
-                }
-            }
-            i += 1;
-        }
-        panic!("not one of KNOWN_NAMES");
-    }
-
-    /// The index of a known name, for per-head tables.
-    pub(crate) fn index(self) -> Option<usize> {
-        match self {
-            Known::Other => None,
-            Known::Name(i) => Some(usize::from(i)),
-        }
     }
 }
 
@@ -301,151 +123,6 @@ pub struct Head<'a> {
     /// field has name `i`: lookups go straight to the fields.
     first: [u16; KNOWN_NAMES.len()],
     repeated: u32,
-}
-
-/// RFC 9110 §5.6.2 tchar, as a table (the parser's hottest check).
-static TCHAR: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = matches!(b,
-            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' |
-            b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z');
-        i += 1;
-    }
-    t
-};
-
-/// `true` for RFC 9110 §5.6.2 tchar.
-pub fn is_tchar(b: u8) -> bool {
-    TCHAR[usize::from(b)]
-}
-
-/// How many leading bytes are tchars: table lookups combined four at a time,
-/// without a branch per byte.
-#[inline]
-pub(crate) fn tchar_len(bytes: &[u8]) -> usize {
-    let mut at = 0;
-    for c in bytes.chunks_exact(4) {
-        if !(TCHAR[usize::from(c[0])]
-            & TCHAR[usize::from(c[1])]
-            & TCHAR[usize::from(c[2])]
-            & TCHAR[usize::from(c[3])])
-        {
-            break;
-        }
-        at += 4;
-    }
-    at + bytes[at..].iter().take_while(|&&b| is_tchar(b)).count()
-}
-
-/// `true` when `s` is a non-empty RFC 9110 token.
-pub fn is_token(s: &str) -> bool {
-    !s.is_empty() && tchar_len(s.as_bytes()) == s.len()
-}
-
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// Eight bytes as a word.
-fn word(chunk: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(chunk);
-    u64::from_le_bytes(w)
-}
-
-/// Bit 7 set in each zero byte of `x`. Only the lowest set bit is exact (a
-/// borrow can flag a byte above a zero byte), which is all the scans use.
-#[inline(always)]
-fn zero_bytes(x: u64) -> u64 {
-    x.wrapping_sub(LO) & !x & HI
-}
-
-/// Bit 7 set in each byte of `x` that may be a control character: every
-/// byte below 0x20 and DEL, and also 0x80-0x9f and 0xff (the low seven bits
-/// alone are tested, so no carry crosses bytes and every flag is exact).
-#[inline(always)]
-fn maybe_control_bytes(x: u64) -> u64 {
-    // (b & 0x7f) + 1 is below 0x21 (taken modulo 0x80) for exactly those bytes.
-    let low = ((x & !HI) + LO) & !HI;
-    !(low + LO * (0x80 - 0x21)) & HI
-}
-
-/// The first byte of `hay` that `flags` marks, eight bytes at a time (the
-/// last word overlapping the one before), or for input shorter than a word
-/// the first that `is` holds for.
-#[inline(always)]
-fn first_flagged(hay: &[u8], flags: impl Fn(u64) -> u64, is: impl Fn(u8) -> bool) -> Option<usize> {
-    let n = hay.len();
-    if n < 8 {
-        return hay.iter().position(|&b| is(b));
-    }
-    let found = |at: usize| {
-        let f = flags(word(&hay[at..at + 8]));
-        (f != 0).then(|| at + (f.trailing_zeros() / 8) as usize)
-    };
-    let mut at = 0;
-    while at + 8 <= n {
-        if let Some(i) = found(at) {
-            return Some(i);
-        }
-        at += 8;
-    }
-    // Bytes before `at` were not flagged, so the lowest flag in the last word
-    // is the first even where it overlaps the previous one.
-    if at < n { found(n - 8) } else { None }
-}
-
-/// The first `byte` in `hay`, eight bytes at a time.
-pub fn find_byte(hay: &[u8], byte: u8) -> Option<usize> {
-    let pattern = LO * u64::from(byte);
-    first_flagged(hay, |x| zero_bytes(x ^ pattern), |b| b == byte)
-}
-
-/// What [`maybe_control_bytes`] flags, a byte at a time.
-fn maybe_control(b: u8) -> bool {
-    matches!(b & 0x7f, 0..0x20 | 0x7f)
-}
-
-/// RFC 9110 §5.5: a field value has no CR, LF, NUL or other control
-/// character but HTAB (obs-text is allowed). Eight bytes at a time.
-pub fn is_field_value(value: &[u8]) -> bool {
-    let mut rest = value;
-    // Each byte found must be a HTAB or above 0x7f; look on after it.
-    while let Some(i) = first_flagged(rest, maybe_control_bytes, maybe_control) {
-        if rest[i] != b'\t' && rest[i] < 0x80 {
-            return false;
-        }
-        rest = &rest[i + 1..];
-    }
-    true
-}
-
-/// Where the line at the start of `rest` ends: the index of its LF, if any,
-/// and whether the line is known to have no control character (RFC 9110
-/// §5.5) before its line end. One scan for the common case: the first
-/// control character is the CR of the CRLF.
-fn line_end(rest: &[u8]) -> (Option<usize>, bool) {
-    match first_flagged(rest, maybe_control_bytes, maybe_control) {
-        None => (None, true),
-        Some(i) if rest[i] == b'\n' => (Some(i), true),
-        Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => (Some(i + 1), true),
-        // A HTAB, a stray control or a byte above 0x7f: find the LF, and
-        // leave the check to the parser.
-        Some(i) => (find_byte(&rest[i..], b'\n').map(|p| p + i), false),
-    }
-}
-
-fn is_ows(b: u8) -> bool {
-    b == b' ' || b == b'\t'
-}
-
-#[inline(always)]
-fn trim_ows(bytes: &[u8]) -> (usize, &[u8]) {
-    let start = bytes.iter().position(|&b| !is_ows(b)).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|&b| !is_ows(b)).map_or(start, |p| p + 1);
-    (start, &bytes[start..end])
 }
 
 impl<'a> Head<'a> {
@@ -799,223 +476,6 @@ impl<'a> Head<'a> {
     }
 }
 
-/// How a line ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
-    Crlf,
-    Lf,
-    /// The input ended.
-    Eof,
-}
-
-/// One line of captured text (without its line end). Its bytes are borrowed
-/// from the input, or owned when the capture format had to rebuild the line
-/// (curl's `--trace-ascii` wraps long lines).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line<'a> {
-    pub bytes: Cow<'a, [u8]>,
-    /// The same bytes as text, when known to be UTF-8 (a fast path).
-    pub text: Option<&'a str>,
-    pub offset: usize,
-    /// 1-based.
-    pub number: usize,
-    pub ending: Ending,
-    /// Known to hold no control character (RFC 9110 §5.5), so its field value
-    /// needs no check; `false` when not known.
-    pub clean: bool,
-}
-
-impl<'a> Line<'a> {
-    pub fn is_blank(&self) -> bool {
-        self.bytes.iter().all(|&b| is_ows(b))
-    }
-
-    /// The field over bytes `start..end` of this line.
-    #[inline(always)]
-    pub fn field(&self, start: usize, end: usize) -> Field<'a> {
-        let end = end.min(self.bytes.len());
-        let start = start.min(end);
-        if let Some(text) = self.text.and_then(|t| t.get(start..end)) {
-            return Field {
-                text: Cow::Borrowed(text),
-                span: (self.offset + start, self.offset + end),
-                line: self.number,
-            };
-        }
-        self.field_slow(start, end)
-    }
-
-    /// [`Line::field`] when the line is not known to be UTF-8 (kept out of
-    /// line: the common case borrows the text).
-    #[cold]
-    #[inline(never)]
-    fn field_slow(&self, start: usize, end: usize) -> Field<'a> {
-        match &self.bytes {
-            Cow::Borrowed(b) => Field::from_bytes(&b[start..end], self.offset + start, self.number),
-            Cow::Owned(v) => Field {
-                text: Cow::Owned(String::from_utf8_lossy(&v[start..end]).into_owned()),
-                span: (self.offset + start, self.offset + end),
-                line: self.number,
-            },
-        }
-    }
-}
-
-/// The lines of `input` from `offset`, numbered from `number`.
-pub fn lines(input: &[u8], offset: usize, number: usize) -> Lines<'_> {
-    Lines { input, text: None, offset, number }
-}
-
-/// [`lines`] of text already known to be UTF-8: fields borrow it without
-/// validating each piece again.
-pub fn lines_str(text: &str, offset: usize, number: usize) -> Lines<'_> {
-    Lines { input: text.as_bytes(), text: Some(text), offset, number }
-}
-
-/// Iterator over lines; see [`lines`].
-#[derive(Debug, Clone)]
-pub struct Lines<'a> {
-    input: &'a [u8],
-    /// `input` as text, when it is UTF-8.
-    text: Option<&'a str>,
-    offset: usize,
-    number: usize,
-}
-
-impl<'a> Lines<'a> {
-    /// The text of the next line, without moving on, when the input is known
-    /// to be UTF-8 and the line ends with CRLF and has no control character.
-    #[inline(always)]
-    fn peek_clean_crlf(&self) -> Option<&'a str> {
-        let text = self.text?;
-        let rest = text.as_bytes().get(self.offset..)?;
-        match line_end(rest) {
-            (Some(nl), true) if nl > 0 && rest[nl - 1] == b'\r' => {
-                text.get(self.offset..self.offset + nl - 1)
-            }
-            _ => None,
-        }
-    }
-
-    /// Where the next line starts.
-    pub fn offset(&self) -> usize {
-        self.offset
-    }
-
-    /// The number of the next line.
-    pub fn number(&self) -> usize {
-        self.number
-    }
-}
-
-impl<'a> Iterator for Lines<'a> {
-    type Item = Line<'a>;
-
-    #[inline(always)]
-    fn next(&mut self) -> Option<Line<'a>> {
-        let rest = self.input.get(self.offset..).filter(|r| !r.is_empty())?;
-        let (nl, clean) = line_end(rest);
-        let (bytes, ending, consumed) = match nl {
-            Some(nl) if nl > 0 && rest[nl - 1] == b'\r' => (&rest[..nl - 1], Ending::Crlf, nl + 1),
-            Some(nl) => (&rest[..nl], Ending::Lf, nl + 1),
-            None => (rest, Ending::Eof, rest.len()),
-        };
-        let text = self.text.and_then(|t| t.get(self.offset..self.offset + bytes.len()));
-        let line = Line {
-            bytes: Cow::Borrowed(bytes),
-            text,
-            offset: self.offset,
-            number: self.number,
-            ending,
-            clean,
-        };
-        self.offset += consumed;
-        self.number += 1;
-        Some(line)
-    }
-}
-
-/// A recognised start line, as byte ranges within the line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StartLine {
-    Request { method: (usize, usize), target: (usize, usize), version: (usize, usize) },
-    Status { version: (usize, usize), status: (usize, usize), reason: Option<(usize, usize)> },
-}
-
-/// `HTTP/` followed by something (the version is judged by the rules).
-fn looks_like_version(bytes: &[u8]) -> bool {
-    matches!(bytes, [b'H' | b'h', b'T' | b't', b'T' | b't', b'P' | b'p', b'/', _, ..])
-}
-
-/// Recognise a request line (`method SP target SP HTTP-version`, RFC 9112 §3)
-/// or a status line (`HTTP-version SP status-code SP [reason]`, RFC 9112 §4).
-/// Extra spaces are tolerated here and judged by the rules. `None` when the
-/// line is neither.
-pub fn parse_start_line(bytes: &[u8]) -> Option<StartLine> {
-    // The non-empty runs between spaces, as ranges.
-    let mut pos = 0;
-    let mut parts = std::iter::from_fn(|| {
-        while bytes.get(pos) == Some(&b' ') {
-            pos += 1;
-        }
-        let start = pos;
-        while pos < bytes.len() && bytes[pos] != b' ' {
-            pos += 1;
-        }
-        (start < pos).then_some((start, pos))
-    });
-    let first = parts.next()?;
-    if looks_like_version(&bytes[first.0..first.1]) {
-        let status = parts.next()?;
-        // The reason phrase is the rest of the line after the status code.
-        let reason = bytes.get(status.1 + 1..).and_then(|r| {
-            let (lead, r) = trim_ows(r);
-            let start = status.1 + 1 + lead;
-            (!r.is_empty()).then_some((start, start + r.len()))
-        });
-        return Some(StartLine::Status { version: first, status, reason });
-    }
-    let target = parts.next()?;
-    let version = parts.next()?;
-    if parts.next().is_some()
-        || !looks_like_version(&bytes[version.0..version.1])
-        || !bytes[first.0..first.1].iter().all(|&b| is_tchar(b))
-    {
-        return None;
-    }
-    Some(StartLine::Request { method: first, target, version })
-}
-
-/// A URI's pieces as byte ranges of its text (RFC 3986 §3): `scheme "://"
-/// authority`, then the path and query; the fragment is left out. Without
-/// `://` there is no scheme and the text starts at the authority.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct UriParts {
-    pub scheme: Option<std::ops::Range<usize>>,
-    pub authority: std::ops::Range<usize>,
-    pub path_and_query: std::ops::Range<usize>,
-}
-
-pub(crate) fn split_uri(uri: &str) -> UriParts {
-    let (scheme, after) = match uri.find("://") {
-        Some(i) => (Some(0..i), i + 3),
-        None => (None, 0),
-    };
-    let end = uri[after..].find(['/', '?', '#']).map_or(uri.len(), |i| after + i);
-    let fragment = uri[end..].find('#').map_or(uri.len(), |i| end + i);
-    UriParts { scheme, authority: after..end, path_and_query: end..fragment }
-}
-
-/// A path and query as an origin-form target (RFC 9112 §3.2.1): `/` before a
-/// bare query, and `/` for nothing.
-pub(crate) fn origin_form(path_and_query: &str) -> Cow<'_, str> {
-    if path_and_query.starts_with('/') {
-        Cow::Borrowed(path_and_query)
-    } else {
-        Cow::Owned(format!("/{path_and_query}"))
-    }
-}
-
 /// Parse a head from `input` at `offset` (line `number`): lines up to and
 /// including the first blank line. Returns the head and where the next byte
 /// after it is. Leading blank lines are skipped. `None` when only blank lines
@@ -1053,20 +513,6 @@ pub fn parse_head_from(mut lines: Lines<'_>) -> Option<(Box<Head<'_>>, usize, us
 mod tests {
     use super::*;
 
-    #[test]
-    fn uri_pieces() {
-        let uri = "wss://user@example.com:443/chat?room=1#top";
-        let parts = split_uri(uri);
-        assert_eq!(parts.scheme.map(|s| &uri[s]), Some("wss"));
-        assert_eq!(&uri[parts.authority], "user@example.com:443");
-        assert_eq!(&uri[parts.path_and_query], "/chat?room=1");
-        let bare = "example.com?q";
-        let parts = split_uri(bare);
-        assert_eq!((parts.scheme, &bare[parts.authority.clone()]), (None, "example.com"));
-        assert_eq!(origin_form(&bare[parts.path_and_query]), "/?q");
-        assert_eq!(origin_form(""), "/");
-    }
-
     const REQUEST: &str = "GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
 
     #[test]
@@ -1086,7 +532,6 @@ mod tests {
         assert_eq!(&REQUEST[key.value.span.0..key.value.span.1], "dGhlIHNhbXBsZSBub25jZQ==");
         assert_eq!(&REQUEST[key.name.span.0..key.name.span.1], "Sec-WebSocket-Key");
     }
-
     #[test]
     fn response_and_status() {
         let text = "HTTP/1.1 101 Switching Protocols\nUpgrade: websocket\n\n";
@@ -1097,7 +542,6 @@ mod tests {
         assert_eq!(head.problems.len(), 2);
         assert!(head.problems.iter().all(|p| p.kind == HeadProblemKind::BareLf));
     }
-
     #[test]
     fn problems_are_recorded_not_fatal() {
         let text = "GET / HTTP/1.1\r\nHost : a\r\nX-Folded: one\r\n two\r\nno colon here\r\nBad Name: x\r\nV: a\x01b\r\n\r\n";
@@ -1116,84 +560,6 @@ mod tests {
         assert_eq!(head.header("x-folded"), Some("one two"));
         assert_eq!(head.header("host"), Some("a"));
     }
-
-    #[test]
-    fn known_names_by_length() {
-        for (i, name) in KNOWN_NAMES.iter().enumerate() {
-            assert_eq!(Known::of(name), Known::Name(i as u8), "{name}");
-            assert_eq!(Known::of(&name.to_ascii_uppercase()), Known::Name(i as u8));
-        }
-        assert_eq!(Known::of("x-host"), Known::Other);
-        // Only letters fold: a byte 0x20 away from a non-letter is no match.
-        assert_eq!(Known::of("sec\rwebsocket\rkey"), Known::Other);
-        assert_eq!(Known::of("Sec-WebSocket-Ke\x19"), Known::Other);
-        assert_eq!(Known::of("\x1amethod"), Known::Other);
-        assert_eq!(Known::of("HOSt"), Known::Name(0));
-        let singletons: Vec<&str> =
-            (0..KNOWN_NAMES.len()).filter(|&i| SINGLETON[i]).map(|i| KNOWN_NAMES[i]).collect();
-        assert_eq!(
-            singletons,
-            [
-                "origin",
-                "content-length",
-                "content-type",
-                "authorization",
-                "user-agent",
-                "referer",
-                "date",
-                "server",
-                "location"
-            ]
-        );
-        assert_eq!(Known::of(""), Known::Other);
-    }
-
-    #[test]
-    fn word_at_a_time_scans() {
-        let text = b"abcdefghijklmnopqrstuvwxyz:0123456789\n";
-        for i in 0..text.len() {
-            let hay = &text[i..];
-            assert_eq!(find_byte(hay, b':'), hay.iter().position(|&b| b == b':'));
-            assert_eq!(find_byte(hay, b'\n'), hay.iter().position(|&b| b == b'\n'));
-        }
-        assert_eq!(find_byte(b"", b':'), None);
-        // Every byte value, at every place of a word and of a line.
-        for b in 0..=255u8 {
-            let flagged = maybe_control_bytes(LO * u64::from(b)) == HI;
-            assert_eq!(flagged, maybe_control(b), "{b:#x}");
-            assert_eq!(maybe_control_bytes(LO * u64::from(b)) == 0, !maybe_control(b), "{b:#x}");
-            for len in [3, 12, 20] {
-                for at in 0..len {
-                    let mut v = vec![b'a'; len];
-                    v[at] = b;
-                    v.extend_from_slice(b"\r\nnext\r\n");
-                    let nl = v.iter().position(|&c| c == b'\n');
-                    let (end, clean) = line_end(&v);
-                    assert_eq!(end, nl, "{b:#x} at {at} of {len}");
-                    let line = &v[..nl.unwrap()];
-                    let line = line.strip_suffix(b"\r").unwrap_or(line);
-                    if clean {
-                        assert!(is_field_value(line) && !line.contains(&b'\t'), "{b:#x} at {at} of {len}");
-                    }
-                    assert_eq!(clean, !maybe_control(b) || b == b'\n', "{b:#x} at {at} of {len}");
-                }
-            }
-        }
-        assert_eq!(line_end(b"no end"), (None, true));
-        assert_eq!(line_end(b"no end\x01"), (None, false));
-        for bad in [0u8, 1, b'\r', b'\n', 0x1f, 0x7f] {
-            for at in 0..20 {
-                let mut v = vec![b'a'; 20];
-                v[at] = bad;
-                assert!(!is_field_value(&v), "{bad} at {at}");
-                v[at] = b'\t';
-                assert!(is_field_value(&v));
-                v[at] = 0x80;
-                assert!(is_field_value(&v));
-            }
-        }
-    }
-
     /// Text known to be UTF-8 takes the short path for plain field lines;
     /// the same bytes without that knowledge take the general one. Both
     /// give the same head, for plain lines and for every kind of odd one.
@@ -1236,7 +602,6 @@ mod tests {
             assert_eq!(short, general, "{text:?}");
         }
     }
-
     #[test]
     fn limits() {
         let mut text = String::from("GET / HTTP/1.1\r\n");
@@ -1254,23 +619,6 @@ mod tests {
         assert!(head.truncated());
         assert_eq!(head.problems[0].kind, HeadProblemKind::TooLarge);
         assert_eq!(next, big.len());
-    }
-
-    #[test]
-    fn start_lines() {
-        assert_eq!(
-            parse_start_line(b"GET /chat HTTP/1.1"),
-            Some(StartLine::Request { method: (0, 3), target: (4, 9), version: (10, 18) })
-        );
-        assert_eq!(
-            parse_start_line(b"HTTP/1.1 404  Not Found "),
-            Some(StartLine::Status { version: (0, 8), status: (9, 12), reason: Some((14, 23)) })
-        );
-        assert!(parse_start_line(b"HTTP/1.1 101").is_some());
-        assert!(parse_start_line(b"Host: x").is_none());
-        assert!(parse_start_line(b"GET /chat").is_none());
-        assert!(parse_start_line(b"").is_none());
-        assert!(parse_start_line(b"\xff\xfe HTTP/1.1").is_none());
     }
 
     #[test]

@@ -70,7 +70,12 @@ function probe({ capture, kind }) {
       const rule = ruleId();
       if (rule) {
         found = true;
-        requestAnimationFrame(() => setTimeout(() => report({ rule, shown: performance.now() }), 0));
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            const wasm = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm'));
+            report({ rule, shown: performance.now(), wasmEnd: Math.max(...wasm.map((e) => e.responseEnd)) });
+          }, 0),
+        );
       }
     }
   };
@@ -154,7 +159,11 @@ const rules = new Set([...runs.app, ...runs.floor].map((r) => r.rule));
 console.log(`paste to the first finding's rule id (${[...rules].join(', ')}), Slow 4G + ${CPU_SLOWDOWN}x CPU, cold, median of ${RUNS}:`);
 console.log(`  app ${ms(app)}   floor ${ms(floor)}   ratio ${(app / floor).toFixed(2)} (target <= ${BUDGET.findings.toFixed(2)}): ${verdict(app / floor, BUDGET.findings)}`);
 console.log(`  each run: app ${shown('app').map(Math.round).join(', ')}; floor ${shown('floor').map(Math.round).join(', ')}`);
-console.log(`  pasted at (median): app ${ms(median(runs.app.map((r) => r.pasted)))}, floor ${ms(median(runs.floor.map((r) => r.pasted)))}`);
+for (const kind of ['app', 'floor']) {
+  const at = (key) => ms(median(runs[kind].map((r) => r[key])));
+  const after = ms(median(runs[kind].map((r) => r.shown - r.wasmEnd)));
+  console.log(`  ${kind.padEnd(5)} medians: pasted at ${at('pasted')}, wasm fully arrived at ${at('wasmEnd')}, findings ${after} after that`);
+}
 
 const appFiles = gzipOf(runs.app[0].requests, APP_URL, APP_DIR);
 const floorFiles = gzipOf(runs.floor[0].requests, FLOOR_URL, FLOOR_DIR);

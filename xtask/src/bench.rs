@@ -10,7 +10,18 @@ use crate::{Result, dist, proc, root, static_server, target_dir};
 /// The app's first load may weigh at most this many times a Leptos counter's (gzip).
 const SIZE_BUDGET_VS_COUNTER: f64 = 3.0;
 
-pub fn run() -> Result {
+pub fn run(args: &[String]) -> Result {
+    match args {
+        [] => {}
+        [part] if part == "first-load" => {
+            let toolchain = setup::run(Needs::ALL)?;
+            let sites = target_dir().join("bench-site");
+            dist::build(toolchain, &root(), "/", &sites.join("app"))?;
+            dist::build(toolchain, &root().join("xtask").join("size-floor"), "/", &sites.join("floor"))?;
+            return first_load(&sites);
+        }
+        _ => return Err("usage: cargo xtask bench [first-load]".into()),
+    }
     let toolchain = setup::run(Needs::ALL)?;
 
     println!("\n== lint speed: handshake-core against tungstenite, same bytes, same run");
@@ -58,6 +69,8 @@ pub fn run() -> Result {
             .env("CHROMIUM", setup::chromium_path()),
     )?;
 
+    first_load(&sites)?;
+
     if root().join("crates/lab/examples/load.rs").exists() {
         println!("\n== lab server load (loopback, bounded)");
         proc::run(proc::cmd("cargo").args([
@@ -71,6 +84,24 @@ pub fn run() -> Result {
         ]))?;
     }
     Ok(())
+}
+
+/// Paste to findings on a slow phone, first-load bytes, first contentful paint and
+/// what each view adds: the app against the floor, both served gzip-compressed.
+fn first_load(sites: &Path) -> Result {
+    println!("\n== first load on a slow phone: app against the floor (Slow 4G, 4x CPU, gzip)");
+    let (app, floor) = (sites.join("app"), sites.join("floor"));
+    let app_port = static_server::spawn_gzip(app.clone(), "/")?;
+    let floor_port = static_server::spawn_gzip(floor.clone(), "/")?;
+    proc::run(
+        proc::cmd("node")
+            .arg(root().join("e2e").join("bench").join("first-load.mjs"))
+            .env("APP_URL", format!("http://127.0.0.1:{app_port}/"))
+            .env("FLOOR_URL", format!("http://127.0.0.1:{floor_port}/"))
+            .env("APP_DIR", &app)
+            .env("FLOOR_DIR", &floor)
+            .env("CHROMIUM", "/usr/bin/chromium"),
+    )
 }
 
 /// Instructions per pair under callgrind: unlike nanoseconds, the same on every

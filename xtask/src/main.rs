@@ -31,7 +31,8 @@ commands:
                             browser and peer tests; ends with one summary line
   e2e [FILE...]             only the release build and the browser and peer tests
   dist [--public-url /p/]   the release site in dist/ (GitHub Pages under a sub-path)
-  bench                     speed and size figures, printed (nothing is asserted)
+  bench [first-load]        speed and size figures, printed (nothing is asserted);
+                            first-load: only the slow-phone first load, app against floor
   fuzz [SECONDS]            run the core's cargo-fuzz target for a bounded time (default 60)
 ";
 
@@ -43,7 +44,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(),
         Some("e2e") => test::run_e2e(&args[1..]),
         Some("dist") => dist::run_cli(&args[1..]),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

@@ -6,6 +6,8 @@
 use leptos::prelude::*;
 
 fn report(capture: &str) -> String {
+    // A text box keeps only LF: read its lines as ending in CRLF, as the app does.
+    let capture = capture.replace('\n', "\r\n");
     let lint = match handshake::lint(capture.as_bytes()) {
         Ok(lint) => lint,
         Err(e) => return e.to_string(),

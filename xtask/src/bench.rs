@@ -100,7 +100,7 @@ fn first_load(sites: &Path) -> Result {
             .env("FLOOR_URL", format!("http://127.0.0.1:{floor_port}/"))
             .env("APP_DIR", &app)
             .env("FLOOR_DIR", &floor)
-            .env("CHROMIUM", "/usr/bin/chromium"),
+            .env("CHROMIUM", setup::chromium_path()),
     )
 }
 

@@ -39,8 +39,33 @@ fn cargo(target: &Path, args: &[&str]) -> Output {
     output
 }
 
+/// Cargo unpacks the overlay's packaged crates under `$CARGO_HOME/registry/src/-<hash>/`
+/// and, as for any registry crate, never unpacks the same name and version again: a
+/// second run would verify the CLI and the lab against the core as it was packaged the
+/// first time. Remove those copies (only of this workspace's crates) first.
+fn forget_packaged_copies() {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .expect("CARGO_HOME or HOME");
+    let Ok(registries) = std::fs::read_dir(home.join("registry").join("src")) else { return };
+    for registry in registries.flatten() {
+        // Overlay registries are named `-<hash>`; crates.io's is `index.crates.io-<hash>`.
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for name in CRATES {
+            let copy = registry.path().join(format!("{name}-{}", env!("CARGO_PKG_VERSION")));
+            if copy.exists() {
+                std::fs::remove_dir_all(&copy).expect("remove a stale packaged copy");
+            }
+        }
+    }
+}
+
 #[test]
 fn crates_package_and_commands_install() {
+    forget_packaged_copies();
     // Packaged together, so the CLI and the lab are verified against the core
     // packaged here (cargo's local overlay), not a crates.io copy.
     let mut args = vec!["package", "--locked", "--allow-dirty"];

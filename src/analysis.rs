@@ -48,6 +48,9 @@ pub struct Exchange {
     /// The core's corrected request and response.
     pub corrected: String,
     pub expected_accept: Option<String>,
+    /// The body of a response that is not a 101 (an error page, a server's
+    /// reason), as text, cut at [`BODY_CHARS`].
+    pub refusal_body: Option<String>,
     /// First line of the exchange in the text.
     pub line: usize,
 }
@@ -118,6 +121,12 @@ impl Analysis {
                             findings,
                             corrected: corrected(report),
                             expected_accept: report.expected_accept.clone(),
+                            refusal_body: report
+                                .response
+                                .as_ref()
+                                .filter(|r| !report.h2 && r.status() != Some(101))
+                                .and_then(|r| r.body.as_ref())
+                                .map(|b| cut(b.as_str(), BODY_CHARS)),
                             line: head.map_or(1, |h| h.line),
                         }
                     })
@@ -145,16 +154,23 @@ impl Analysis {
     /// Line `n` as a finding shows it when the capture is kept out of the
     /// editor: at most `EXCERPT_CHARS` characters, then an ellipsis.
     pub fn excerpt(&self, n: usize) -> String {
-        let line = self.line(n);
-        match line.char_indices().nth(EXCERPT_CHARS) {
-            Some((cut, _)) => format!("{}…", &line[..cut]),
-            None => line.to_string(),
-        }
+        cut(self.line(n), EXCERPT_CHARS)
     }
 }
 
 /// How much of a line a finding shows in place of the editor.
 pub const EXCERPT_CHARS: usize = 200;
+
+/// How much of a refusal's body the page shows.
+pub const BODY_CHARS: usize = 4000;
+
+/// `text` up to `chars` characters, then an ellipsis.
+fn cut(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
@@ -295,6 +311,22 @@ mod tests {
         assert_eq!(sev, sorted);
         assert_eq!(report.exchanges[0].title, "GET /chat → 426 Upgrade Required");
         assert_eq!(a.counts().summary(), "3 errors");
+    }
+
+    #[test]
+    fn a_refusal_shows_its_body_as_text() {
+        let refusal = "GET /chat HTTP/1.1\r\nHost: a\r\n\r\nHTTP/1.1 502 Bad Gateway\r\nServer: nginx\r\n\r\n<html><script>alert(1)</script></html>\r\n";
+        let Outcome::Linted(report) = Analysis::of(refusal.into()).outcome else { panic!() };
+        // The text as it is: the view renders it as a text node.
+        assert_eq!(report.exchanges[0].refusal_body.as_deref(), Some("<html><script>alert(1)</script></html>"));
+        let long = format!("HTTP/1.1 400 Bad Request\r\n\r\n{}", "é".repeat(BODY_CHARS + 10));
+        let Outcome::Linted(report) = Analysis::of(long.into()).outcome else { panic!() };
+        let body = report.exchanges[0].refusal_body.clone().unwrap();
+        assert_eq!(body.chars().count(), BODY_CHARS + 1);
+        // A 101's "body" is WebSocket data, not a refusal's page.
+        let ex = handshake::examples::example("clean-browser").unwrap();
+        let Outcome::Linted(report) = Analysis::of(format!("{}frames", ex.text).into()).outcome else { panic!() };
+        assert_eq!(report.exchanges[0].refusal_body, None);
     }
 
     #[test]

@@ -48,6 +48,7 @@ pub fn run(needs: Needs) -> Result<Toolchain> {
     if needs.test {
         chromium()?;
         curl()?;
+        proxies()?;
         gorilla()?;
         node_packages()?;
         python_peers()?;
@@ -262,6 +263,13 @@ pub fn valgrind() -> Result {
 /// curl is a real client in the peer tests (its `-v` and `--trace-ascii` output).
 fn curl() -> Result {
     system_packages("curl", version_of("curl").is_some(), &["curl"])
+}
+
+/// nginx and HAProxy: real reverse proxies in front of the lab in the peer
+/// tests (e2e/peers/proxies.test.mjs), started on loopback by the tests.
+fn proxies() -> Result {
+    let present = Path::new("/usr/sbin/nginx").exists() && Path::new("/usr/sbin/haproxy").exists();
+    system_packages("nginx and HAProxy (Debian)", present, &["nginx-light", "haproxy"])
 }
 
 /// Go and Debian's gorilla/websocket: a real server in the peer tests, built

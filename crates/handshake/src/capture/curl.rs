@@ -32,23 +32,31 @@ const METER_WIDTH: usize = 78;
 /// `b` without the progress meter updates that begin it, or `None` when the
 /// line is nothing but the meter or its two header lines. Each update starts
 /// with `\r` and has no line end, so the next line curl writes shares its line
-/// (`\r  0  0 ... --:--:--     0*   Trying 127.0.0.1:80...`).
+/// (`\r  0  0 ... --:--:--     0*   Trying 127.0.0.1:80...`). A text box turns
+/// the `\r` into a line end, so an update may also start a line.
 pub fn past_meter(b: &[u8]) -> Option<&[u8]> {
-    if !matches!(b.first(), Some(b'\r' | b' ' | b'\t')) {
+    if !matches!(b.first(), Some(b'\r' | b' ' | b'\t' | b'0'..=b'9')) {
         return Some(b);
     }
     let mut rest = b;
-    while let Some(after) = rest.strip_prefix(b"\r") {
-        let len = after.iter().take(METER_WIDTH).take_while(|&&c| is_meter_byte(c)).count();
-        // Every update has its time columns (`--:--:--`, `0:00:01`).
-        if !after[..len].contains(&b':') {
-            break;
+    loop {
+        let after = rest.strip_prefix(b"\r").unwrap_or(rest);
+        match meter_len(after) {
+            0 => break,
+            len => rest = &after[len..],
         }
-        rest = &after[len..];
     }
     let words = rest.trim_ascii_start();
     let header = words.starts_with(b"% Total") || (words.starts_with(b"Dload") && words.ends_with(b"Speed"));
     if header || (rest.is_empty() && !b.is_empty()) { None } else { Some(rest) }
+}
+
+/// The length of the meter update that starts `b`, or 0: at most one
+/// update's width of its characters, with the colons of its three time
+/// columns (`--:--:--`, ` 0:00:01`).
+fn meter_len(b: &[u8]) -> usize {
+    let len = b.iter().take(METER_WIDTH).take_while(|&&c| is_meter_byte(c)).count();
+    if b[..len].iter().filter(|&&c| c == b':').count() >= 6 { len } else { 0 }
 }
 
 fn is_meter_byte(c: u8) -> bool {
@@ -436,7 +444,25 @@ mod tests {
         // Glued to a body that starts with digits, the meter keeps its width.
         assert_eq!(past_meter(format!("{update}{update}42").as_bytes()), Some(&b"42"[..]));
         assert_eq!(past_meter(b"\rplain"), Some(&b"\rplain"[..]));
+        // Its `\r` turned into a line end by a text box.
+        assert_eq!(past_meter(&update.as_bytes()[1..]), None);
+        assert_eq!(past_meter(b"100 Continue: 1:2:3"), Some(&b"100 Continue: 1:2:3"[..]));
         assert_eq!(past_meter(b"<html>"), Some(&b"<html>"[..]));
+    }
+
+    #[test]
+    fn as_the_page_reads_it_after_a_text_box() {
+        // A text box keeps LF only (a lone CR too becomes LF); the page then
+        // reads the lines with CRLF.
+        for name in ["nginx-502-v", "nginx-502-vi", "nginx-502-tls", "haproxy-503-v", "nginx-502-i"] {
+            let text = String::from_utf8_lossy(recorded(name)).replace("\r\n", "\n").replace('\r', "\n");
+            let wire = text.replace('\n', "\r\n");
+            let ex = one(wire.as_bytes());
+            let res = ex.response.as_ref().unwrap();
+            assert!(res.problems.is_empty(), "{name}: {:?}", res.problems);
+            let body = res.body.as_ref().unwrap().as_str();
+            assert!(body.starts_with("<html>") && body.ends_with("</html>"), "{name}: {body:?}");
+        }
     }
 
     #[test]

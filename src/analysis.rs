@@ -318,14 +318,19 @@ mod tests {
         let refusal = "GET /chat HTTP/1.1\r\nHost: a\r\n\r\nHTTP/1.1 502 Bad Gateway\r\nServer: nginx\r\n\r\n<html><script>alert(1)</script></html>\r\n";
         let Outcome::Linted(report) = Analysis::of(refusal.into()).outcome else { panic!() };
         // The text as it is: the view renders it as a text node.
-        assert_eq!(report.exchanges[0].refusal_body.as_deref(), Some("<html><script>alert(1)</script></html>"));
+        assert_eq!(
+            report.exchanges[0].refusal_body.as_deref(),
+            Some("<html><script>alert(1)</script></html>")
+        );
         let long = format!("HTTP/1.1 400 Bad Request\r\n\r\n{}", "é".repeat(BODY_CHARS + 10));
         let Outcome::Linted(report) = Analysis::of(long.into()).outcome else { panic!() };
         let body = report.exchanges[0].refusal_body.clone().unwrap();
         assert_eq!(body.chars().count(), BODY_CHARS + 1);
         // A 101's "body" is WebSocket data, not a refusal's page.
         let ex = handshake::examples::example("clean-browser").unwrap();
-        let Outcome::Linted(report) = Analysis::of(format!("{}frames", ex.text).into()).outcome else { panic!() };
+        let Outcome::Linted(report) = Analysis::of(format!("{}frames", ex.text).into()).outcome else {
+            panic!()
+        };
         assert_eq!(report.exchanges[0].refusal_body, None);
     }
 

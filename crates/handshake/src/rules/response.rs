@@ -13,7 +13,7 @@ pub const STATUS: Rule = Rule::new(
     "RFC 6455 §4.1",
     "https://www.rfc-editor.org/rfc/rfc6455#section-4.1",
     "The response status is not 101 Switching Protocols",
-    "Only 101 completes the handshake; any other status means the server did not switch, and the browser reports a bare error (close code 1006) without the status. The tester's checklist: missing upgrade headers → expect 400 or 426; unsupported version → 426 Upgrade Required; the server refusing the upgrade → 403 (origin) or 404 (path); 401 asks for credentials (ws's verifyClient uses it for a refused origin); 405 means the method was not GET; 3xx redirects are not followed (the WebSocket fetch uses redirect mode \"error\"); 5xx, and 502/504 in particular, usually mean a proxy in front of the server does not forward Upgrade; 200 means something answered as plain HTTP and ignored the upgrade.",
+    "Only 101 completes the handshake; any other status means the server did not switch, and the browser reports a bare error (close code 1006) without the status. The tester's checklist: missing upgrade headers → expect 400 or 426; unsupported version → 426 Upgrade Required; the server refusing the upgrade → 403 (origin) or 404 (path); 401 asks for credentials (ws's verifyClient uses it for a refused origin); 405 means the method was not GET; 3xx redirects are not followed (the WebSocket fetch uses redirect mode \"error\"); 502, 503 and 504 usually mean a proxy in front of the server could not reach it, while a proxy that does not forward Upgrade passes on the server's 400 or 426 (see the proxy rules); 200 means something answered as plain HTTP and ignored the upgrade.",
     "Fix the request (see the request findings) or the server's routing, origin policy or proxy so that it answers 101.",
 );
 
@@ -128,7 +128,7 @@ pub(crate) fn status_message(code: u16, reason: Option<&str>) -> String {
         }
         431 => "the request head is too large for the server",
         500..=599 => {
-            "the server, or a proxy in front of it, failed; 502/504 often mean the proxy does not pass Upgrade on"
+            "the server, or a proxy in front of it, failed; 502, 503 and 504 usually mean a proxy could not reach the server"
         }
         _ => "only 101 Switching Protocols completes the handshake",
     };

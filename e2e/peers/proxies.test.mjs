@@ -49,6 +49,15 @@ async function waitForPort(port, name, log) {
   throw new Error(`${name} did not listen on ${port} in 10 s:\n${log()}`);
 }
 
+/** Resolves once `ready()` holds (5 s). */
+async function waitFor(ready, what) {
+  const deadline = Date.now() + 5_000;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`not seen in 5 s:\n${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Starts `program args` in the foreground; resolves once it listens on `port`. */
 async function startProxy(name, program, args, port, dir) {
   const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -175,7 +184,8 @@ function check(url, status, rule, t) {
   const v = lintOne(verbose, 'curl');
   const include = curlInclude(url, status);
   const i = lintOne(include, 'raw');
-  t.diagnostic(`${url}: ${verbose.toString('latin1').match(/^< HTTP\/1\.1 .*$/m)?.[0].trim()}`);
+  // The status line as curl printed it (the progress meter may precede it).
+  t.diagnostic(`${url}: ${verbose.toString('latin1').match(/< (HTTP\/1\.1 \d{3}[^\r\n]*)/)?.[1]}`);
   for (const [how, { exchange, fired }] of [['-v', v], ['-si', i]]) {
     assert.equal(exchange.response.status, status, `curl ${how}: ${fired}`);
     assert.ok(!fired.includes('http.start-line'), `curl ${how}: ${fired}`);
@@ -212,7 +222,8 @@ test('nginx pointing at a closed port: its 502 page is the body, proxy.bad-gatew
   assert.match(bodyText(capture, exchange), /^<html>\r?\n<head><title>502 Bad Gateway<\/title><\/head>/);
   assert.match(bodyText(capture, exchange), /<\/html>$/);
   assert.match(findings.find((f) => f.rule === 'proxy.bad-gateway').message, /^502 from nginx .*proxy_pass/);
-  assert.match(nginx.log(), /connect\(\) failed \(111: Connection refused\)/);
+  // What nginx logged (read once curl's synchronous run lets the pipe drain).
+  await waitFor(() => /connect\(\) failed \(111: Connection refused\)/.test(nginx.log()), () => nginx.log());
 });
 
 test('nginx passing on a refusal by the lab: 403 gets no proxy rule', async (t) => {

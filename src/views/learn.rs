@@ -487,7 +487,11 @@ const STATUSES: &[(&str, &str, &str)] = &[
     ),
     ("3xx", "A redirect. Browsers do not follow redirects for WebSockets: the connection fails.", ""),
     ("200", "Something answered as plain HTTP and ignored the upgrade.", ""),
-    ("502, 504", "A proxy in front of the server did not pass the upgrade on.", ""),
+    (
+        "502, 503, 504",
+        "A proxy in front of the server could not reach it. A proxy that does not pass the upgrade on lets the server's 400 or 426 through instead.",
+        "proxy-bad-gateway",
+    ),
 ];
 
 #[component]

@@ -51,12 +51,13 @@ pub fn past_meter(b: &[u8]) -> Option<&[u8]> {
     if header || (rest.is_empty() && !b.is_empty()) { None } else { Some(rest) }
 }
 
-/// The length of the meter update that starts `b`, or 0: at most one
-/// update's width of its characters, with the colons of its three time
-/// columns (`--:--:--`, ` 0:00:01`).
+/// The length of the meter update that starts `b`, or 0: a percentage
+/// (`%3d `), then at most one update's width of its characters, with the
+/// colons of its three time columns (`--:--:--`, ` 0:00:01`).
 fn meter_len(b: &[u8]) -> usize {
+    let percent = matches!(b, [b' ' | b'0'..=b'9', b' ' | b'0'..=b'9', b'0'..=b'9', b' ', ..]);
     let len = b.iter().take(METER_WIDTH).take_while(|&&c| is_meter_byte(c)).count();
-    if b[..len].iter().filter(|&&c| c == b':').count() >= 6 { len } else { 0 }
+    if percent && b[..len].iter().filter(|&&c| c == b':').count() >= 6 { len } else { 0 }
 }
 
 fn is_meter_byte(c: u8) -> bool {
@@ -447,6 +448,7 @@ mod tests {
         // Its `\r` turned into a line end by a text box.
         assert_eq!(past_meter(&update.as_bytes()[1..]), None);
         assert_eq!(past_meter(b"100 Continue: 1:2:3"), Some(&b"100 Continue: 1:2:3"[..]));
+        assert_eq!(past_meter(b"10:00:00 11:00:00 12:00:00"), Some(&b"10:00:00 11:00:00 12:00:00"[..]));
         assert_eq!(past_meter(b"<html>"), Some(&b"<html>"[..]));
     }
 

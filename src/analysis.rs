@@ -228,6 +228,13 @@ pub fn editor_range(
         ),
         None => (0, linted.len()),
     };
+    // A text box also ends a line at a lone CR (curl's progress meter): the
+    // editor's line counts those before the span, its column starts after them.
+    let before = analysis.text.get(..linted_start).unwrap_or_default().as_bytes();
+    let lone_before = before.windows(2).filter(|w| w[0] == b'\r' && w[1] != b'\n').count();
+    let lone_inside = linted.as_bytes()[..cs].iter().filter(|&&b| b == b'\r').count();
+    let column = linted.as_bytes()[..cs].iter().rposition(|&b| b == b'\r').map_or(0, |p| p + 1);
+    let (line, cs, ce) = (line + lone_before + lone_inside, cs - column, ce.saturating_sub(column));
     // The same line in the editor's value.
     let start = if line <= 1 {
         0
@@ -411,5 +418,11 @@ mod tests {
         // Out of range: an empty range at the end, never a panic.
         let end = value.encode_utf16().count() as u32;
         assert_eq!(editor_range(&a, value, 9, Some((400, 500))), (end, end));
+        // Lone CRs (curl's progress meter) end lines in a text box.
+        let a = Analysis::of("x\r1\r\n\r2 3< HTTP/1.1 503 No\r\n".into());
+        let value = "x\n1\n\n2 3< HTTP/1.1 503 No\n";
+        let code = a.text.find("503").unwrap();
+        let (from, to) = editor_range(&a, value, 2, Some((code, code + 3)));
+        assert_eq!(&value[from as usize..to as usize], "503");
     }
 }

@@ -2,7 +2,7 @@
 //! first). CRLF or bare LF line ends; the bare LFs are reported by the rules.
 
 use super::{Exchange, curl, push_head};
-use crate::head::{self, Field, Kind, Line};
+use crate::head::{self, Field, Kind, Known, Line};
 
 /// Every head in the text, in order, with any bytes between a head and the
 /// next start line kept as that head's body.
@@ -19,7 +19,9 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
     loop {
         // `curl -i` without `-s` prints its progress meter before the head.
         let mut lines = lines_at(offset, number);
-        while lines.clone().next().is_some_and(|l| curl::past_meter(&l.bytes).is_none_or(|b| b.is_empty())) {
+        while matches!(input.get(lines.offset()), Some(b'\r' | b' ' | b'0'..=b'9'))
+            && lines.clone().next().is_some_and(|l| curl::past_meter(&l.bytes).is_none_or(|b| b.is_empty()))
+        {
             lines.next();
         }
         let Some((mut h, next, next_number)) = head::parse_head_from(lines) else {
@@ -59,7 +61,9 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
         // A response's Content-Length, when given, ends its body sooner
         // (RFC 9112 §6.3); a body cut short by the paste stays what it is.
         if h.kind == Kind::Response
-            && let Some(length) = h.header("content-length").and_then(|v| v.trim().parse::<usize>().ok())
+            && let Some(length) = h
+                .known_field(const { Known::lower("content-length") })
+                .and_then(|f| f.value.as_str().parse::<usize>().ok())
         {
             body_end = body_end.min(next.saturating_add(length));
         }

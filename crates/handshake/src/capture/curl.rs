@@ -322,6 +322,11 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
             }
             continue;
         }
+        // A line that is not in the dump ends the line being unwrapped, which
+        // goes before it.
+        if let Some(p) = pending.take() {
+            b.push(p.kind, p.line());
+        }
         let Some(kind) = marker(bytes) else {
             // In -v output, what is neither trace nor curl's own is the body
             // (stdout); --trace-ascii shows the body in its data blocks.
@@ -524,6 +529,24 @@ mod tests {
         assert_eq!(marker(b"< Server: x"), Some(Kind::Response));
         assert_eq!(marker(b"<html>"), None);
         assert_eq!(marker(b">>"), None);
+    }
+
+    #[test]
+    fn trace_and_verbose_lines_mixed_stay_in_order() {
+        // Found by the fuzzer: a dump line still being unwrapped went in after
+        // the `> ` line below it, folding into that field backwards.
+        let text = "=> Send header, 30 bytes\n0000: GET / HTTP/1.1\n0010:  folded\n> X: 1\n";
+        let lint = crate::lint(text.as_bytes()).unwrap();
+        for e in &lint.exchanges {
+            for h in e.request.iter().chain(&e.response) {
+                for f in h.headers() {
+                    assert!(f.value.span.0 <= f.value.span.1 && f.span.0 <= f.span.1, "{f:?}");
+                }
+            }
+            for f in &e.findings {
+                assert!(f.span.is_none_or(|(s, t)| s <= t && t <= text.len()), "{f:?}");
+            }
+        }
     }
 
     #[test]

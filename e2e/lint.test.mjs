@@ -90,6 +90,25 @@ appTest('the verdict says who accepts and which status a server should send', as
   await verdict.getByText(/Node's ws 400, Python's websockets 426, Go's gorilla 400\./).waitFor(T);
 }, LINT);
 
+appTest('a refusal\'s body shows under the verdict, as text', async ({ page }) => {
+  // nginx's 502 page from a real `curl -v URL 2>&1`: one exchange, the page is its body.
+  await page.getByLabel('Examples').selectOption('proxy-bad-gateway');
+  const body = page.getByRole('region', { name: 'The response\'s body' });
+  await body.getByText('<center><h1>502 Bad Gateway</h1></center>').waitFor(T);
+  assert.equal(await body.locator('center, h1, hr').count(), 0, 'the body is text, not markup');
+  assert.equal(await page.locator('.exchange-picker, [aria-label="Exchanges"]').count(), 0);
+
+  // Pasted markup stays text.
+  await paste(page, 'HTTP/1.1 400 Bad Request\nServer: nginx\n\n<img src=x onerror="document.title=1">\n');
+  await body.getByText('<img src=x onerror="document.title=1">').waitFor(T);
+  assert.equal(await page.locator('.lint-results img').count(), 0);
+
+  // A 101 has no refusal body.
+  await page.getByLabel('Examples').selectOption('clean-browser');
+  await page.getByRole('region', { name: 'Verdict' }).getByText('101 Switching Protocols').waitFor(T);
+  assert.equal(await body.count(), 0);
+}, LINT);
+
 appTest('results follow typing without a submit button, and the live region announces them', async ({ page }) => {
   const editor = page.getByLabel('Captured handshake');
   const announcer = page.locator('#announcer');

@@ -49,6 +49,9 @@ pub struct PageExchange {
     /// The core's corrected request and response.
     pub corrected: String,
     pub expected_accept: Option<String>,
+    /// The body of a response that is not a 101 (an error page, a server's
+    /// reason), as text, cut at [`BODY_CHARS`].
+    pub refusal_body: Option<String>,
     /// First line of the exchange in the text.
     pub line: usize,
 }
@@ -78,6 +81,12 @@ impl Analysis {
                             findings,
                             corrected: corrected(report),
                             expected_accept: report.expected_accept.clone(),
+                            refusal_body: report
+                                .response
+                                .as_ref()
+                                .filter(|r| !report.extended_connect && r.status() != Some(101))
+                                .and_then(|r| r.body.as_ref())
+                                .map(|b| cut(b.as_str(), BODY_CHARS)),
                             line: head.map_or(1, |h| h.line),
                         }
                     })
@@ -105,16 +114,23 @@ impl Analysis {
     /// Line `n` as a finding shows it when the capture is kept out of the
     /// editor: at most `EXCERPT_CHARS` characters, then an ellipsis.
     pub fn excerpt(&self, n: usize) -> String {
-        let line = self.line(n);
-        match line.char_indices().nth(EXCERPT_CHARS) {
-            Some((cut, _)) => format!("{}…", &line[..cut]),
-            None => line.to_string(),
-        }
+        cut(self.line(n), EXCERPT_CHARS)
     }
 }
 
 /// How much of a line a finding shows in place of the editor.
 pub const EXCERPT_CHARS: usize = 200;
+
+/// How much of a refusal's body the page shows.
+pub const BODY_CHARS: usize = 4000;
+
+/// `text` up to `chars` characters, then an ellipsis.
+fn cut(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
@@ -172,6 +188,13 @@ pub fn editor_range(
         ),
         None => (0, linted.len()),
     };
+    // A text box also ends a line at a lone CR (curl's progress meter): the
+    // editor's line counts those before the span, its column starts after them.
+    let before = analysis.text.get(..linted_start).unwrap_or_default().as_bytes();
+    let lone_before = before.windows(2).filter(|w| w[0] == b'\r' && w[1] != b'\n').count();
+    let lone_inside = linted.as_bytes()[..cs].iter().filter(|&&b| b == b'\r').count();
+    let column = linted.as_bytes()[..cs].iter().rposition(|&b| b == b'\r').map_or(0, |p| p + 1);
+    let (line, cs, ce) = (line + lone_before + lone_inside, cs - column, ce.saturating_sub(column));
     // The same line in the editor's value.
     let start = if line <= 1 {
         0
@@ -258,6 +281,27 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_shows_its_body_as_text() {
+        let refusal = "GET /chat HTTP/1.1\r\nHost: a\r\n\r\nHTTP/1.1 502 Bad Gateway\r\nServer: nginx\r\n\r\n<html><script>alert(1)</script></html>\r\n";
+        let Outcome::Linted(report) = Analysis::of(refusal.into()).outcome else { panic!() };
+        // The text as it is: the view renders it as a text node.
+        assert_eq!(
+            report.exchanges[0].refusal_body.as_deref(),
+            Some("<html><script>alert(1)</script></html>")
+        );
+        let long = format!("HTTP/1.1 400 Bad Request\r\n\r\n{}", "é".repeat(BODY_CHARS + 10));
+        let Outcome::Linted(report) = Analysis::of(long.into()).outcome else { panic!() };
+        let body = report.exchanges[0].refusal_body.clone().unwrap();
+        assert_eq!(body.chars().count(), BODY_CHARS + 1);
+        // A 101's "body" is WebSocket data, not a refusal's page.
+        let ex = handshake::examples::example("clean-browser").unwrap();
+        let Outcome::Linted(report) = Analysis::of(format!("{}frames", ex.text).into()).outcome else {
+            panic!()
+        };
+        assert_eq!(report.exchanges[0].refusal_body, None);
+    }
+
+    #[test]
     fn excerpts_stop_at_a_character() {
         let long = format!("Cookie: {}", "é".repeat(300));
         let a = Analysis::of(format!("GET / HTTP/1.1\r\n{long}\r\n\r\n").into());
@@ -334,5 +378,11 @@ mod tests {
         // Out of range: an empty range at the end, never a panic.
         let end = value.encode_utf16().count() as u32;
         assert_eq!(editor_range(&a, value, 9, Some((400, 500))), (end, end));
+        // Lone CRs (curl's progress meter) end lines in a text box.
+        let a = Analysis::of("x\r1\r\n\r2 3< HTTP/1.1 503 No\r\n".into());
+        let value = "x\n1\n\n2 3< HTTP/1.1 503 No\n";
+        let code = a.text.find("503").unwrap();
+        let (from, to) = editor_range(&a, value, 2, Some((code, code + 3)));
+        assert_eq!(&value[from as usize..to as usize], "503");
     }
 }

@@ -513,9 +513,9 @@ const STATUSES: &[(&str, &str, &str)] = &[
     ),
     ("200", "Something answered as plain HTTP and ignored the upgrade.", ""),
     (
-        "502, 504",
-        "A gateway in front of the server got an invalid answer (502) or none in time (504) from the server behind it. A proxy that merely drops Upgrade usually passes on the backend's answer to a plain GET instead: 400 or 426 from a WebSocket server, 200 from a web page.",
-        "",
+        "502, 503, 504",
+        "A gateway in front of the server got an invalid answer or no connection (502) or no answer in time (504) from the server behind it, or had no server to pass the request to (503, as HAProxy answers when its backend is down). A proxy that merely drops Upgrade usually passes on the backend's answer to a plain GET instead: 400 or 426 from a WebSocket server, 200 from a web page.",
+        "proxy-bad-gateway",
     ),
 ];
 

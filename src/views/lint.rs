@@ -213,6 +213,7 @@ pub fn LintView() -> impl IntoView {
                         Some(ex) => view! {
                             <ExchangePicker index=exchange_index />
                             <VerdictPanel exchange=ex.clone() />
+                            {ex.refusal_body.clone().map(|body| view! { <RefusalBody body=body /> })}
                             <FindingsList
                                 findings=ex.findings.clone()
                                 selected=finding_index
@@ -687,6 +688,24 @@ fn FindingsList(
                 {items}
             </ol>
             {empty.then(|| view! { <p class="ok-note">"No findings: this exchange follows every rule the linter checks."</p> })}
+        </section>
+    }
+}
+
+/// The body a refusal came with (an error page, the server's reason), as
+/// text: a browser never shows it.
+#[component]
+fn RefusalBody(
+    /// The body's text.
+    body: String,
+) -> impl IntoView {
+    view! {
+        <section class="corrected-panel refusal-body" aria-labelledby="refusal-body-title">
+            <h3 id="refusal-body-title">"The response's body"</h3>
+            <p class="muted">
+                "What the server, or a proxy in front of it, sent with its refusal. A browser never shows it: scripts see only close code 1006."
+            </p>
+            <pre tabindex="0" aria-labelledby="refusal-body-title">{body}</pre>
         </section>
     }
 }

@@ -51,6 +51,7 @@ pub fn run(needs: Needs) -> Result<Toolchain> {
         chromium()?;
         curl()?;
         openssl()?;
+        proxies()?;
         gorilla()?;
         node_packages()?;
         python_peers()?;
@@ -308,6 +309,13 @@ fn curl() -> Result {
 fn openssl() -> Result {
     let present = proc::output(Command::new("openssl").arg("version")).is_some();
     system_packages("openssl", present, &["openssl"])
+}
+
+/// nginx and HAProxy: real reverse proxies in front of the lab in the peer
+/// tests (e2e/peers/proxies.test.mjs), started on loopback by the tests.
+fn proxies() -> Result {
+    let present = Path::new("/usr/sbin/nginx").exists() && Path::new("/usr/sbin/haproxy").exists();
+    system_packages("nginx and HAProxy (Debian)", present, &["nginx-light", "haproxy"])
 }
 
 /// Go and Debian's gorilla/websocket: a real server in the peer tests, built

@@ -299,6 +299,34 @@ sec-websocket-protocol: chat\n\
 sec-websocket-protocol: chat\n",
         expect: &[],
     },
+    Example {
+        id: "proxy-upgrade-dropped",
+        title: "nginx drops the upgrade (426 through a proxy)",
+        description: "Real `curl -v URL 2>&1` through nginx 1.22 in front of the lab, with `proxy_set_header Upgrade` and `Connection` left out: Upgrade and Connection are hop-by-hop, so the server sees a plain GET and its 426 comes back through nginx, with its reason as the body.",
+        text: include_str!("capture/testdata/nginx-426-v.txt"),
+        expect: &["res.status", "proxy.upgrade-dropped"],
+    },
+    Example {
+        id: "proxy-http-1.0",
+        title: "nginx speaks HTTP/1.0 to the server (400 through a proxy)",
+        description: "Real `curl -v URL 2>&1` through nginx 1.22 without `proxy_http_version 1.1`: nginx forwards the upgrade over HTTP/1.0, which cannot upgrade, and the lab's 400 comes back.",
+        text: include_str!("capture/testdata/nginx-400-v.txt"),
+        expect: &["res.status", "proxy.upgrade-dropped"],
+    },
+    Example {
+        id: "proxy-bad-gateway",
+        title: "nginx cannot reach the server (502)",
+        description: "Real `curl -v URL 2>&1` through nginx 1.22 pointing at a closed port: its 502 page, written by curl after the trace, is the response's body, not a second exchange.",
+        text: include_str!("capture/testdata/nginx-502-v.txt"),
+        expect: &["req.origin.missing", "res.status", "proxy.bad-gateway"],
+    },
+    Example {
+        id: "proxy-no-server",
+        title: "HAProxy has no server to send to (503)",
+        description: "Real `curl -v URL 2>&1` through HAProxy 2.6 whose only server is down: a 503 signed only by its error page, and curl's progress meter on the status line.",
+        text: include_str!("capture/testdata/haproxy-503-v.txt"),
+        expect: &["req.origin.missing", "res.status", "proxy.bad-gateway"],
+    },
 ];
 
 /// The example with this id.

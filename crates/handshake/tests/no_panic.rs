@@ -35,6 +35,13 @@ fn check_spans(l: &Lint<'_>, len: usize) {
             for field in h.headers() {
                 assert!(field.value.span.1 <= len && field.value.span.0 <= field.value.span.1);
             }
+            if let Some(body) = &h.body {
+                assert!(
+                    body.span.0 <= body.span.1 && body.span.1 <= len,
+                    "body span {:?} outside 0..{len}",
+                    body.span
+                );
+            }
         }
     }
 }

@@ -10,6 +10,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = lint.to_json();
     for e in &lint.exchanges {
+        for body in e.request.iter().chain(&e.response).filter_map(|h| h.body.as_ref()) {
+            assert!(body.span.0 <= body.span.1 && body.span.1 <= data.len(), "body span {:?} outside the input", body.span);
+        }
         for f in &e.findings {
             if let Some((s, t)) = f.span {
                 assert!(s <= t && t <= data.len(), "{} span {s}..{t} outside the input", f.rule.id);

@@ -126,8 +126,13 @@ pub fn detect(input: &[u8]) -> Option<Format> {
         return Some(Format::Har);
     }
     let mut saw_header = false;
-    for (i, line) in head::lines(input, 0, 1).filter(|l| !l.is_blank()).take(40).enumerate() {
-        let b: &[u8] = &line.bytes;
+    // Past curl's progress meter (printed without -s), which is no part of any format.
+    let lines = head::lines(input, 0, 1).filter(|l| !l.is_blank()).filter_map(|l| {
+        let skip = l.bytes.len() - curl::past_meter(&l.bytes).filter(|b| !b.is_empty())?.len();
+        Some((l, skip))
+    });
+    for (i, (line, skip)) in lines.take(40).enumerate() {
+        let b: &[u8] = &line.bytes[skip..];
         if i == 0 && curl_command::is_command(b) {
             // `curl -v` output pasted with the command that made it is the output.
             let output = head::lines(input, 0, 1).take(200).any(|l| curl::is_curl_line(&l.bytes));

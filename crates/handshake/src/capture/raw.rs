@@ -1,8 +1,8 @@
 //! Raw HTTP/1.1: a request, a response, or both pasted together (request
 //! first). CRLF or bare LF line ends; the bare LFs are reported by the rules.
 
-use super::{Exchange, push_head};
-use crate::head::{self, Field, Kind, Line};
+use super::{Exchange, curl, push_head};
+use crate::head::{self, Field, Kind, Known, Line};
 
 /// Every head in the text, in order, with any bytes between a head and the
 /// next start line kept as that head's body.
@@ -16,7 +16,17 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
     };
     let (mut offset, mut number) = (0, 1);
     let mut mistyped_response = false;
-    while let Some((mut h, next, next_number)) = head::parse_head_from(lines_at(offset, number)) {
+    loop {
+        // `curl -i` without `-s` prints its progress meter before the head.
+        let mut lines = lines_at(offset, number);
+        while matches!(input.get(lines.offset()), Some(b'\r' | b' ' | b'0'..=b'9'))
+            && lines.clone().next().is_some_and(|l| curl::past_meter(&l.bytes).is_none_or(|b| b.is_empty()))
+        {
+            lines.next();
+        }
+        let Some((mut h, next, next_number)) = head::parse_head_from(lines) else {
+            break;
+        };
         if std::mem::take(&mut mistyped_response) && h.start_line.is_none() {
             // Its start line is reported by `http.start-line`.
             h.kind = Kind::Response;
@@ -48,9 +58,20 @@ pub fn parse(input: &[u8]) -> Vec<Exchange<'_>> {
                 body_end = line.offset + line.bytes.len();
             }
         }
+        // A response's Content-Length, when given, ends its body sooner
+        // (RFC 9112 §6.3); a body cut short by the paste stays what it is.
+        if h.kind == Kind::Response
+            && let Some(length) = h
+                .known_field(const { Known::lower("content-length") })
+                .and_then(|f| f.value.as_str().parse::<usize>().ok())
+        {
+            body_end = body_end.min(next.saturating_add(length));
+        }
         if let Some(body_line) = first_body_line {
             let start = next + input[next..body_end].iter().take_while(|b| b.is_ascii_whitespace()).count();
-            h.body = Some(Field::from_bytes(&input[start..body_end], start, body_line));
+            if start < body_end {
+                h.body = Some(Field::from_bytes(&input[start..body_end], start, body_line));
+            }
         }
         push_head(&mut exchanges, h, false);
         if resume.0 >= input.len() {
@@ -110,6 +131,25 @@ mod tests {
         let response = ex[0].response.as_ref().expect("a response");
         assert!(response.start_line.is_none());
         assert_eq!(response.line, 4);
+    }
+
+    #[test]
+    fn content_length_ends_a_response_body() {
+        let text =
+            "HTTP/1.1 426 Upgrade Required\r\nContent-Length: 15\r\n\r\nmissing Upgrade\r\nuser@host:~$ \r\n";
+        let ex = parse(text.as_bytes());
+        assert_eq!(ex.len(), 1);
+        let body = ex[0].response.as_ref().unwrap().body.as_ref().unwrap();
+        assert_eq!((body.as_str(), body.line), ("missing Upgrade", 4));
+        // A paste that turned CRLF into LF is shorter than it says: the next
+        // start line still ends it.
+        let text = "HTTP/1.1 502 Bad Gateway\nContent-Length: 40\n\n<html>\n</html>\nHTTP/1.1 200 OK\n\n";
+        let ex = parse(text.as_bytes());
+        assert_eq!(ex.len(), 2);
+        assert_eq!(ex[0].response.as_ref().unwrap().body.as_ref().unwrap().as_str(), "<html>\n</html>");
+        // Content-Length: 0 has no body.
+        let text = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n\r\n";
+        assert!(parse(text.as_bytes())[0].response.as_ref().unwrap().body.is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod deflate;
 pub mod h2;
 pub mod http;
 pub mod pair;
+pub mod proxy;
 pub mod request;
 pub mod response;
 mod servers;
@@ -71,6 +72,8 @@ pub static CATALOGUE: &[Rule] = &[
     deflate::RESPONSE_MULTIPLE,
     deflate::RESPONSE_CLIENT_WINDOW_NOT_OFFERED,
     deflate::RESPONSE_SERVER_WINDOW_LARGER,
+    proxy::UPGRADE_DROPPED,
+    proxy::BAD_GATEWAY,
 ];
 
 /// The rule with this id.
@@ -106,6 +109,8 @@ pub(crate) fn check<'a>(exchange: Exchange<'a>, format: Format) -> ExchangeRepor
             negotiated = pair::check(offers.as_ref(), res, extensions, expected_accept.as_deref(), &mut f);
         } else if !h2 {
             pair::check_refusal(offers.as_ref(), res, &mut f);
+            let request_valid = !f.list[..request_findings].iter().any(|x| x.severity == Severity::Error);
+            proxy::check(request.as_deref(), request_valid, res, &mut f);
         }
     }
     let verdict = verdict(&findings, request_findings, request.as_deref(), response.as_deref(), h2);

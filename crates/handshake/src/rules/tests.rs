@@ -306,6 +306,22 @@ fn cases() -> Vec<(&'static str, String, String)> {
                 &[("client_max_window_bits=15", "server_max_window_bits=10")],
             ),
         ),
+        (
+            "proxy.upgrade-dropped",
+            res(
+                "HTTP/1.1 101 Switching Protocols\r\n",
+                "HTTP/1.1 426 Upgrade Required\r\nServer: nginx/1.22.1\r\n",
+            ),
+            res(
+                "HTTP/1.1 101 Switching Protocols\r\n",
+                "HTTP/1.1 426 Upgrade Required\r\nServer: uvicorn\r\n",
+            ),
+        ),
+        (
+            "proxy.bad-gateway",
+            res("HTTP/1.1 101 Switching Protocols\r\n", "HTTP/1.1 502 Bad Gateway\r\nServer: nginx\r\n"),
+            res("HTTP/1.1 101 Switching Protocols\r\n", "HTTP/1.1 503 Service Unavailable\r\n"),
+        ),
     ]
 }
 

@@ -2,7 +2,8 @@
 // HAProxy, each started here on loopback with a generated config (foreground,
 // files in a temp dir), configured well and in the ways that break WebSockets
 // in production. Real curl captures each answer (`curl -v URL 2>&1`, as people
-// paste it, and `curl -si`); the linter must read one exchange and name the
+// paste it, and `curl -si`), and so does `handshake probe` with a browser's
+// handshake; the linter must read one exchange and name the
 // proxy's fault, and stay quiet about proxies for a good config or a refusal
 // straight from the lab.
 import assert from 'node:assert/strict';
@@ -161,6 +162,18 @@ function curlInclude(url, status) {
   return run.stdout;
 }
 
+/**
+ * `handshake probe --format json`: a browser's opening handshake to the same
+ * address (ws:// for http://), linted as `handshake lint` prints it.
+ */
+function probe(url) {
+  const run = spawnSync(HANDSHAKE_BIN, ['probe', '--format', 'json', url.replace(/^http/, 'ws')], { timeout: 20_000 });
+  assert.ok([0, 1].includes(run.status), `handshake probe exited ${run.status}: ${run.stderr}`);
+  const report = JSON.parse(run.stdout.toString('utf8'));
+  assert.equal(report.exchanges.length, 1, `one exchange expected: ${run.stdout}`);
+  return { exchange: report.exchanges[0], fired: rules(report) };
+}
+
 /** The one exchange the CLI reads in `capture`, and the rule ids it fired. */
 function lintOne(capture, format) {
   const report = lintWithCli(capture);
@@ -176,8 +189,9 @@ function bodyText(capture, exchange) {
 }
 
 /**
- * Captures `url` both ways; checks the status each saw, the proxy rule (or
- * none), and returns the `-v` capture and its exchange.
+ * Captures `url` with curl both ways and with `handshake probe`; checks the
+ * status each saw, the proxy rule (or none), and returns the `-v` capture and
+ * its exchange.
  */
 function check(url, status, rule, t) {
   const verbose = curlVerbose(url, status);
@@ -186,11 +200,12 @@ function check(url, status, rule, t) {
   const i = lintOne(include, 'raw');
   // The status line as curl printed it (the progress meter may precede it).
   t.diagnostic(`${url}: ${verbose.toString('latin1').match(/< (HTTP\/1\.1 \d{3}[^\r\n]*)/)?.[1]}`);
-  for (const [how, { exchange, fired }] of [['-v', v], ['-si', i]]) {
-    assert.equal(exchange.response.status, status, `curl ${how}: ${fired}`);
-    assert.ok(!fired.includes('http.start-line'), `curl ${how}: ${fired}`);
+  const p = probe(url);
+  for (const [how, { exchange, fired }] of [['curl -v', v], ['curl -si', i], ['handshake probe', p]]) {
+    assert.equal(exchange.response.status, status, `${how}: ${fired}`);
+    assert.ok(!fired.includes('http.start-line'), `${how}: ${fired}`);
     const proxyRules = fired.filter((id) => id.startsWith('proxy.'));
-    assert.deepEqual(proxyRules, rule ? [rule] : [], `curl ${how}: ${fired}`);
+    assert.deepEqual(proxyRules, rule ? [rule] : [], `${how}: ${fired}`);
   }
   return { capture: verbose, exchange: v.exchange, findings: v.exchange.findings };
 }

@@ -44,7 +44,7 @@ pub struct PageExchange {
     pub has_request: bool,
     pub has_response: bool,
     pub verdict: Verdict,
-    /// Errors first, then warnings, then notes; in text order within each.
+    /// Errors first, then warnings, then info; in text order within each.
     pub findings: Vec<Finding>,
     /// The core's corrected request and response.
     pub corrected: String,
@@ -140,7 +140,7 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Findings as the page lists them: errors first, then warnings, then notes,
+/// Findings as the page lists them: errors first, then warnings, then info,
 /// each in the order of their place in the capture (the core reports them in
 /// check order).
 pub fn in_display_order(findings: &[Finding]) -> Vec<Finding> {
@@ -332,12 +332,13 @@ mod tests {
 
     #[test]
     fn summaries() {
-        let c = |errors, warnings, notes| Counts { errors, warnings, notes }.summary();
+        let c = |errors, warnings, info| Counts { errors, warnings, info }.summary();
         assert_eq!(c(2, 1, 0), "2 errors, 1 warning");
         assert_eq!(c(1, 0, 5), "1 error");
         assert_eq!(c(0, 2, 0), "2 warnings");
         assert_eq!(c(0, 0, 0), "no problems found");
-        assert_eq!(c(0, 0, 1), "no problems found, 1 note");
+        assert_eq!(c(0, 0, 1), "no problems found, 1 info");
+        assert_eq!(c(0, 0, 3), "no problems found, 3 info");
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub struct Paired {
     pub status_line: String,
     /// The core's verdict; `None` when it could not read the bytes.
     pub verdict: Option<Verdict>,
-    /// Errors first, then warnings, then notes; in byte order within each.
+    /// Errors first, then warnings, then info; in byte order within each.
     pub findings: Vec<Finding>,
     /// Why the core could not lint the bytes at all.
     pub unreadable: Option<String>,
@@ -75,17 +75,16 @@ impl Paired {
         self.findings.iter().filter(|f| f.severity == severity).count()
     }
 
-    /// `lints clean`, or `2 errors, 1 warning` (notes are counted only when
-    /// there is nothing else).
+    /// `lints clean`, or `2 errors, 1 warning` (info findings are counted only
+    /// when there is nothing else).
     pub fn summary(&self) -> String {
         if let Some(why) = &self.unreadable {
             return format!("the core could not read the record: {why}");
         }
         let counts = Counts::of(&self.findings);
-        counts.problems().unwrap_or_else(|| match counts.notes {
+        counts.problems().unwrap_or_else(|| match counts.info {
             0 => "lints clean".into(),
-            1 => "lints clean (1 note)".into(),
-            n => format!("lints clean ({n} notes)"),
+            n => format!("lints clean ({n} info)"),
         })
     }
 

@@ -133,7 +133,7 @@ pub struct Counts {
     pub errors: usize,
     pub warnings: usize,
     /// Findings of [`Severity::Info`].
-    pub notes: usize,
+    pub info: usize,
 }
 
 impl Counts {
@@ -143,7 +143,7 @@ impl Counts {
             match f.severity {
                 Severity::Error => c.errors += 1,
                 Severity::Warning => c.warnings += 1,
-                Severity::Info => c.notes += 1,
+                Severity::Info => c.info += 1,
             }
         }
         c
@@ -160,13 +160,12 @@ impl Counts {
         (!parts.is_empty()).then(|| parts.join(", "))
     }
 
-    /// "2 errors, 1 warning", or "no problems found" (notes are counted only
-    /// when there is nothing else).
+    /// "2 errors, 1 warning", or "no problems found" (info findings are
+    /// counted only when there is nothing else; "info" as the labels and the CLI say).
     pub fn summary(self) -> String {
-        self.problems().unwrap_or_else(|| match self.notes {
+        self.problems().unwrap_or_else(|| match self.info {
             0 => "no problems found".to_string(),
-            1 => "no problems found, 1 note".to_string(),
-            n => format!("no problems found, {n} notes"),
+            n => format!("no problems found, {n} info"),
         })
     }
 }

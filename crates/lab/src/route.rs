@@ -105,14 +105,13 @@ pub fn is_sendable_close_code(code: u16) -> bool {
 }
 
 /// The path of a request-target: the origin-form path, or the path of an
-/// absolute-form URI (RFC 9112 §3.2), without query or fragment.
+/// absolute-form URI (RFC 9112 §3.2), without query or fragment. The core's
+/// `split_uri` finds an absolute form's path and query.
 pub fn path_of(target: &str) -> &str {
-    let without_authority = match target.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
-        None => target,
-    };
-    let end = without_authority.find(['?', '#']).unwrap_or(without_authority.len());
-    &without_authority[..end]
+    let uri = handshake::head::split_uri(target);
+    let path_and_query = if uri.scheme.is_some() { &target[uri.path_and_query] } else { target };
+    let path = path_and_query.split(['?', '#']).next().unwrap_or_default();
+    if path.is_empty() && uri.scheme.is_some() { "/" } else { path }
 }
 
 /// The value of the `id` query parameter when it is present and usable as a record
@@ -147,6 +146,9 @@ mod tests {
         assert_eq!(Route::from_target("/echo"), Route::Echo);
         assert_eq!(Route::from_target("http://127.0.0.1:9001/echo?id=1"), Route::Echo);
         assert_eq!(Route::from_target("ws://127.0.0.1:9001"), Route::Index);
+        assert_eq!(path_of("ws://127.0.0.1:9001?x=/echo"), "/");
+        assert_eq!(path_of("http://h/echo#top"), "/echo");
+        assert_eq!(path_of("/last?id=a"), "/last");
         assert_eq!(Route::from_target("/reject/426"), Route::Reject(426));
         assert_eq!(Route::from_target("/reject/500"), Route::Unknown);
         assert_eq!(Route::from_target("/bad/accept?id=z"), Route::Bad(Breakage::Accept));

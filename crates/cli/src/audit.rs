@@ -561,21 +561,10 @@ fn json(url: &WsUrl, outcomes: &[Outcome]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::TlsOptions;
     use handshake::rules;
 
     fn opts() -> Options {
-        Options {
-            url: WsUrl::parse("ws://127.0.0.1:9001/echo").unwrap(),
-            origin: None,
-            protocols: Vec::new(),
-            headers: Vec::new(),
-            key: None,
-            format: OutputFormat::Text,
-            raw: false,
-            tls: TlsOptions::default(),
-            timeout: CASE_TIMEOUT,
-        }
+        Options::new(WsUrl::parse("ws://127.0.0.1:9001/echo").unwrap(), CASE_TIMEOUT)
     }
 
     fn lint_errors_and_rules(case: &Case) -> (Vec<&'static str>, Vec<&'static str>) {

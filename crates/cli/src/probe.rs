@@ -28,21 +28,31 @@ pub struct Options {
     pub timeout: Duration,
 }
 
+impl Options {
+    /// A browser's handshake to `url`, nothing added, reported as text.
+    pub fn new(url: WsUrl, timeout: Duration) -> Options {
+        Options {
+            url,
+            origin: None,
+            protocols: Vec::new(),
+            headers: Vec::new(),
+            key: None,
+            format: OutputFormat::Text,
+            raw: false,
+            tls: TlsOptions::default(),
+            timeout,
+        }
+    }
+}
+
 /// Reads the command line of `probe` (and `audit`, which takes the same
 /// request options). `probe`: `--raw` and `--key` are probe's alone.
 pub fn options(args: &[String], usage: &str, probe: bool) -> Result<Options, String> {
     let mut url = None;
-    let mut opts = Options {
-        url: WsUrl { secure: false, host: String::new(), port: 0, target: String::new() },
-        origin: None,
-        protocols: Vec::new(),
-        headers: Vec::new(),
-        key: None,
-        format: OutputFormat::Text,
-        raw: false,
-        tls: TlsOptions::default(),
-        timeout: if probe { DEFAULT_TIMEOUT } else { crate::audit::CASE_TIMEOUT },
-    };
+    let mut opts = Options::new(
+        WsUrl { secure: false, host: String::new(), port: 0, target: String::new() },
+        if probe { DEFAULT_TIMEOUT } else { crate::audit::CASE_TIMEOUT },
+    );
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();

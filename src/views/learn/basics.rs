@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::state::RFC_KEY;
 
-use super::{ExampleLink, RuleLinks};
+use super::{ExampleLink, RuleLinks, Table};
 
 #[component]
 pub(super) fn Why() -> impl IntoView {
@@ -221,48 +221,36 @@ pub(super) fn Headers() -> impl IntoView {
                 ", so a server that sees them knows a browser (or a deliberate client), not a script forging a request, wrote them. "
                 "Each name below opens a place to try it."
             </p>
-            <div class="table-wrap" tabindex="0" role="group" aria-label="Header table">
-                <table class="headers-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Header"</th>
-                            <th scope="col">"Sent by"</th>
-                            <th scope="col">"What it is for"</th>
-                            <th scope="col">"Rules"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {HEADER_ROWS
-                            .iter()
-                            .map(|row| {
-                                let (href, what) = match row.name {
-                                    "Sec-WebSocket-Key" | "Sec-WebSocket-Accept" => {
-                                        (crate::route::accept_share(RFC_KEY).href().to_string(), "in the accept calculator")
-                                    }
-                                    _ => (format!("#/lint?ex={}", row.example), "in the linter"),
-                                };
-                                let example = (!row.example.is_empty())
-                                    .then(|| view! { " Example: " <ExampleLink id=row.example /> "." });
-                                view! {
-                                    <tr>
-                                        <th scope="row">
-                                            <a href=href>
-                                                <code>{row.name}</code>
-                                                <span class="visually-hidden">" " {what}</span>
-                                            </a>
-                                        </th>
-                                        <td>{row.sent_by}</td>
-                                        <td>{row.purpose} {example}</td>
-                                        <td>
-                                            <RuleLinks ids=row.rules />
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <Table label="Header table" class="headers-table" heads=&["Header", "Sent by", "What it is for", "Rules"]>
+                {HEADER_ROWS
+                    .iter()
+                    .map(|row| {
+                        let (href, what) = match row.name {
+                            "Sec-WebSocket-Key" | "Sec-WebSocket-Accept" => {
+                                (crate::route::accept_share(RFC_KEY).href().to_string(), "in the accept calculator")
+                            }
+                            _ => (format!("#/lint?ex={}", row.example), "in the linter"),
+                        };
+                        let example = (!row.example.is_empty())
+                            .then(|| view! { " Example: " <ExampleLink id=row.example /> "." });
+                        view! {
+                            <tr>
+                                <th scope="row">
+                                    <a href=href>
+                                        <code>{row.name}</code>
+                                        <span class="visually-hidden">" " {what}</span>
+                                    </a>
+                                </th>
+                                <td>{row.sent_by}</td>
+                                <td>{row.purpose} {example}</td>
+                                <td>
+                                    <RuleLinks ids=row.rules />
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </Table>
         </section>
     }
 }

@@ -13,7 +13,7 @@ use crate::simulate;
 use crate::state::{AppState, RFC_KEY};
 use handshake::reason_phrase;
 
-use super::{Cite, ExampleLink, RuleLinks, rfc6455};
+use super::{Cite, ExampleLink, RuleLinks, Table, rfc6455};
 
 #[component]
 pub(super) fn Simulate() -> impl IntoView {
@@ -167,7 +167,7 @@ pub(super) fn CloseCodes() -> impl IntoView {
     // The core's codes, then the two ranges applications use.
     let rows = CODES
         .iter()
-        .map(|c| {
+        .map(move |c| {
             (
                 c.code.to_string(),
                 c.name,
@@ -196,34 +196,21 @@ pub(super) fn CloseCodes() -> impl IntoView {
                 "anything else throws. The codes are defined in RFC 6455 §7.4; 1012 to 1014 were added later, in the IANA registry only. "
                 "A failed handshake never gets that far: the browser reports 1006."
             </p>
-            <div class="table-wrap" tabindex="0" role="group" aria-label="Close codes table">
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Code"</th>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Meaning"</th>
-                            <th scope="col">"Sent on the wire"</th>
-                            <th scope="col">"From a script"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {rows
-                            .map(|(code, name, meaning, wire, script)| {
-                                view! {
-                                    <tr>
-                                        <th scope="row">{code}</th>
-                                        <td>{name}</td>
-                                        <td>{meaning}</td>
-                                        <td>{yes_no(wire)}</td>
-                                        <td>{yes_no(script)}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <Table label="Close codes table" heads=&["Code", "Name", "Meaning", "Sent on the wire", "From a script"]>
+                {rows
+                    .map(|(code, name, meaning, wire, script)| {
+                        view! {
+                            <tr>
+                                <th scope="row">{code}</th>
+                                <td>{name}</td>
+                                <td>{meaning}</td>
+                                <td>{yes_no(wire)}</td>
+                                <td>{yes_no(script)}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </Table>
         </section>
     }
 }

@@ -7,7 +7,7 @@ use handshake::report::{Answer, ServerAnswers};
 use handshake::rules::CATALOGUE;
 use leptos::prelude::*;
 
-use super::{Cite, ExampleLink, RuleLinks, rfc6455};
+use super::{Cite, ExampleLink, RuleLinks, Table, rfc6455};
 
 /// What a status means in answer to a handshake.
 const STATUSES: &[(&str, &str, &str)] = &[
@@ -46,74 +46,50 @@ pub(super) fn Failures() -> impl IntoView {
                 "A refused handshake is an ordinary HTTP response. A script in a browser never sees its status: "
                 "the WebSocket just fires an error and closes with code 1006, so the status is only visible in DevTools, in a capture, or from a tool like curl."
             </p>
-            <div class="table-wrap" tabindex="0" role="group" aria-label="Status codes">
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Meaning for a handshake"</th>
-                            <th scope="col">"Example"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {STATUSES
-                            .iter()
-                            .map(|(status, meaning, example)| {
-                                let phrase = status.parse().map(reason_phrase).unwrap_or("");
-                                view! {
-                                    <tr>
-                                        <th scope="row">{*status} " " {phrase}</th>
-                                        <td>{*meaning}</td>
-                                        <td>
-                                            {(!example.is_empty()).then(|| view! { <ExampleLink id=*example /> })}
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <Table label="Status codes" heads=&["Status", "Meaning for a handshake", "Example"]>
+                {STATUSES
+                    .iter()
+                    .map(|(status, meaning, example)| {
+                        let phrase = status.parse().map(reason_phrase).unwrap_or("");
+                        view! {
+                            <tr>
+                                <th scope="row">{*status} " " {phrase}</th>
+                                <td>{*meaning}</td>
+                                <td>
+                                    {(!example.is_empty()).then(|| view! { <ExampleLink id=*example /> })}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </Table>
             <h4>"What real servers answer"</h4>
             <p>
                 "Servers disagree on the status for the same mistake. For each rule a server must refuse: the status RFC 6455 and RFC 9110 point to, and what three common server libraries actually do, measured by this project's tests against ws 8.23, websockets 17.4 and gorilla 1.5.0: a status, \"accepts\" where they do not check, \"closes\" where they drop the connection without a response, and \"depends\" where the rule's explanation says on what. That is for a request that breaks that rule alone: each server checks in its own order and answers at its first objection, so for a request with several mistakes the linter's verdict gives each server's own answer. HTTP/2 rules have no column: these servers do not speak HTTP/2."
             </p>
-            <div class="table-wrap" tabindex="0" role="group" aria-label="What real servers answer">
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Rule"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"ws (Node)"</th>
-                            <th scope="col">"websockets (Python)"</th>
-                            <th scope="col">"gorilla (Go)"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {refused
-                            .into_iter()
-                            .map(|r| {
-                                let answer = |pick: fn(&ServerAnswers) -> Answer| {
-                                    r.servers.as_ref().map_or_else(|| "—".to_string(), |s| pick(s).describe())
-                                };
-                                view! {
-                                    <tr>
-                                        <th scope="row">
-                                            <a href=format!("#/learn?at=rule-{}", r.id)>
-                                                <code>{r.id}</code>
-                                            </a>
-                                        </th>
-                                        <td>{code(r.status)}</td>
-                                        <td>{answer(|s| s.ws)}</td>
-                                        <td>{answer(|s| s.websockets)}</td>
-                                        <td>{answer(|s| s.gorilla)}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <Table label="What real servers answer" heads=&["Rule", "Status", "ws (Node)", "websockets (Python)", "gorilla (Go)"]>
+                {refused
+                    .into_iter()
+                    .map(|r| {
+                        let answer = |pick: fn(&ServerAnswers) -> Answer| {
+                            r.servers.as_ref().map_or_else(|| "—".to_string(), |s| pick(s).describe())
+                        };
+                        view! {
+                            <tr>
+                                <th scope="row">
+                                    <a href=format!("#/learn?at=rule-{}", r.id)>
+                                        <code>{r.id}</code>
+                                    </a>
+                                </th>
+                                <td>{code(r.status)}</td>
+                                <td>{answer(|s| s.ws)}</td>
+                                <td>{answer(|s| s.websockets)}</td>
+                                <td>{answer(|s| s.gorilla)}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </Table>
         </section>
     }
 }

@@ -126,6 +126,32 @@ pub fn LearnView() -> impl IntoView {
     }
 }
 
+/// A table that scrolls on its own on a narrow screen (focusable, so a
+/// keyboard can scroll it), with its column heads.
+#[component]
+fn Table(
+    /// The table's accessible name.
+    label: &'static str,
+    /// The column heads.
+    heads: &'static [&'static str],
+    /// The table's class, if any.
+    #[prop(optional)]
+    class: Option<&'static str>,
+    /// The rows.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap" tabindex="0" role="group" aria-label=label>
+            <table class=class>
+                <thead>
+                    <tr>{heads.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}</tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}
+
 /// A link to a section of a standard, opening in a new tab.
 #[component]
 fn Cite(

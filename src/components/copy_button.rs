@@ -41,7 +41,13 @@ pub fn CopyButton(
             } else {
                 "Copying failed: select the text and copy it with the keyboard.".to_string()
             });
-            set_timeout(move || set_copied.set(CopyState::Idle), Duration::from_secs(2));
+            // The button may be gone in two seconds (its view closed): then there is nothing to reset.
+            set_timeout(
+                move || {
+                    set_copied.try_set(CopyState::Idle);
+                },
+                Duration::from_secs(2),
+            );
         });
     };
     view! {

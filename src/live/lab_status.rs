@@ -245,7 +245,8 @@ pub fn LabStatus(
         }
         set_timeout(
             move || {
-                if place.with_untracked(|p| p.base == base) && state_at(&base).is_none() {
+                // The view may be gone by now (the reader moved on): then `place` is too.
+                if place.try_with_untracked(|p| p.base == base) == Some(true) && state_at(&base).is_none() {
                     spawn_local(look(base));
                 }
             },

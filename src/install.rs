@@ -6,8 +6,13 @@ use leptos::prelude::*;
 
 use crate::components::CopyButton;
 
-/// The repository, from the workspace's `repository` (Cargo.toml).
-pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+/// The repository: the one the Pages workflow builds from (`HANDSHAKE_LAB_REPOSITORY`,
+/// which .github/workflows/pages.yml sets from GitHub's context), else the
+/// workspace's `repository` (Cargo.toml).
+pub const REPOSITORY: &str = match option_env!("HANDSHAKE_LAB_REPOSITORY") {
+    Some(repository) => repository,
+    None => env!("CARGO_PKG_REPOSITORY"),
+};
 
 /// `cargo install` of one of the project's packages straight from the repository.
 pub fn cargo_install(package: &str) -> String {

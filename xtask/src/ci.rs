@@ -170,6 +170,25 @@ fn pages_job_builds_with_cargo_xtask_dist_public_url() {
     );
 }
 
+/// The hosted page's install commands name the repository the site is built from:
+/// the Pages build sets `HANDSHAKE_LAB_REPOSITORY` from GitHub's context, which the
+/// page reads at build time (src/install.rs), else Cargo.toml's placeholder stands.
+#[test]
+fn pages_build_names_its_repository_to_the_page() {
+    let pages = read(".github/workflows/pages.yml");
+    let dist = steps(&job(&pages, "build"))
+        .into_iter()
+        .find(|step| step.iter().any(|l| l.contains("cargo xtask dist --public-url")))
+        .expect("the Pages build's dist step");
+    assert!(
+        dist.iter().any(
+            |l| l.trim() == "HANDSHAKE_LAB_REPOSITORY: ${{ github.server_url }}/${{ github.repository }}"
+        ),
+        "the dist step does not set HANDSHAKE_LAB_REPOSITORY: {dist:?}"
+    );
+    assert!(read("src/install.rs").contains(r#"option_env!("HANDSHAKE_LAB_REPOSITORY")"#));
+}
+
 #[test]
 fn test_job_caches_the_target_dir_of_ci_run() {
     let ci_run = read(".ci/run");

@@ -1,12 +1,11 @@
 //! How to simulate an upgrade, HTTP/2 and HTTP/3, masking, the closing
 //! handshake, close codes, and the rule catalogue.
 
-use handshake::Severity;
 use handshake::accept;
 use handshake::rules::CATALOGUE;
 use leptos::prelude::*;
 
-use crate::components::{CopyButton, code_text};
+use crate::components::{CopyButton, RuleWhy, code_text, severity_class};
 use crate::install::GetTools;
 use crate::route;
 use crate::simulate;
@@ -276,28 +275,16 @@ pub(super) fn Rules() -> impl IntoView {
                 {CATALOGUE
                     .iter()
                     .map(|r| {
-                        let badge = match r.severity {
-                            Severity::Error => "badge error",
-                            Severity::Warning => "badge warning",
-                            Severity::Info => "badge info",
-                        };
                         let status = r.status.map(|s| format!(" A server answers {s} {}.", reason_phrase(s)));
                         view! {
                             <li id=format!("rule-{}", r.id) tabindex="-1">
                                 <div class="finding-head">
-                                    <span class=badge>{r.severity.as_str()}</span>
+                                    <span class=severity_class(r.severity)>{r.severity.as_str()}</span>
                                     <code class="rule-id">{r.id}</code>
                                     <a class="rfc" href=r.rfc_url target="_blank" rel="noopener noreferrer">{r.rfc}</a>
                                 </div>
                                 <p>{code_text(r.message)} "." {status}</p>
-                                <details>
-                                    <summary>"Why it matters"</summary>
-                                    <p>{code_text(r.explanation)}</p>
-                                    <p>
-                                        <strong>"Fix: "</strong>
-                                        {code_text(r.fix)}
-                                    </p>
-                                </details>
+                                <RuleWhy rule=r />
                             </li>
                         }
                     })

@@ -8,7 +8,7 @@ use handshake::{Finding, Severity};
 use leptos::prelude::*;
 
 use crate::analysis::{self, Analysis, Outcome, PageExchange};
-use crate::components::{CopyButton, code_text};
+use crate::components::{CopyButton, RuleWhy, code_text, severity_class};
 use crate::state::AppState;
 
 use super::Place;
@@ -151,14 +151,6 @@ pub(super) fn VerdictPanel(
     }
 }
 
-fn severity_class(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "badge error",
-        Severity::Warning => "badge warning",
-        Severity::Info => "badge info",
-    }
-}
-
 /// The findings of one exchange. Choosing one highlights its line in the
 /// capture and moves there.
 #[component]
@@ -181,17 +173,11 @@ pub(super) fn FindingsList(
             let r = f.rule;
             let rfc_url = r.rfc_url;
             let details = view! {
-                <details>
-                    <summary>"Why it matters"</summary>
-                    <p>{code_text(r.explanation)}</p>
-                    <p>
-                        <strong>"Fix: "</strong>
-                        {code_text(r.fix)}
-                    </p>
+                <RuleWhy rule=r>
                     <p>
                         <a href=format!("#/learn?at=rule-{}", r.id)>"This rule on the Learn page"</a>
                     </p>
-                </details>
+                </RuleWhy>
             };
             let span = f.span;
             let message = f.message.clone();

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, test } from 'node:test';
-import { APP_URL, appTest, closeBrowser, launchBrowser, waitForApp } from './support/browser.mjs';
+import { APP_URL, appTest, closeBrowser, launchBrowser, waitForApp, watchProblems } from './support/browser.mjs';
 import { SITE_DIR, freePort, serveSite } from './support/site.mjs';
 
 after(closeBrowser);
@@ -43,16 +43,9 @@ test('from an origin not in the defaults: no lab, a lab that does not share, its
   const browser = await launchBrowser();
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const seen = `${m.text()} (${m.location().url})`;
-    // The browser's own lines for the looks that find nothing, or a lab that does not
-    // share: at the default address (nothing there, or another run's lab) and at this test's.
-    const expected = [/127\.0\.0\.1:9001\//, new RegExp(`127\\.0\\.0\\.1:${port}/`)];
-    if (!expected.some((e) => e.test(seen))) problems.push(`console error: ${seen}`);
-  });
+  // The browser's own lines for the looks that find nothing, or a lab that does not
+  // share: at the default address (nothing there, or another run's lab) and at this test's.
+  const problems = watchProblems(page, [/127\.0\.0\.1:9001\//, new RegExp(`127\\.0\\.0\\.1:${port}/`)]);
   const sockets = [];
   page.on('websocket', (ws) => sockets.push(ws.url()));
   let lab;

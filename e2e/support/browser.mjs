@@ -42,6 +42,21 @@ export async function waitForApp(page) {
 }
 
 /**
+ * The page's errors, and its console errors but those `allowed` matches
+ * (against `text (url)`), collected into the returned array as they happen.
+ */
+export function watchProblems(page, allowed = []) {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const seen = `${m.text()} (${m.location().url})`;
+    if (!allowed.some((a) => a.test(seen))) problems.push(`console error: ${seen}`);
+  });
+  return problems;
+}
+
+/**
  * A test that opens the app at `APP_URL + path` in a fresh page, waits for it to
  * mount, runs `body({ page, problems, context, t })` (`t`: node's test context),
  * and then fails if the page logged any error. `contextOptions` go to `browser.newContext` (colour scheme,
@@ -55,13 +70,7 @@ export function appTest(name, body, { path = '', viewport, contextOptions = {}, 
     const b = await launchBrowser();
     const context = await b.newContext({ ...(viewport ? { viewport } : {}), ...contextOptions });
     const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      const seen = `${m.text()} (${m.location().url})`;
-      if (!allowConsoleErrors.some((allowed) => allowed.test(seen))) problems.push(`console error: ${seen}`);
-    });
+    const problems = watchProblems(page, allowConsoleErrors);
     try {
       await page.goto(APP_URL + path);
       await waitForApp(page);

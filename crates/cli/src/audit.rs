@@ -470,7 +470,7 @@ fn judge(case: Case, request: &[u8], result: Result<probe::Exchange, String>) ->
 
 /// Rules a browser checks in a response (and in the pair).
 fn is_response_rule(rule: &Rule) -> bool {
-    rule.id.starts_with("res.") || rule.id.starts_with("pmd.response.") || !concerns_request(rule)
+    !concerns_request(rule)
 }
 
 pub fn run(args: &[String]) -> Result<u8, String> {

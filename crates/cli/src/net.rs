@@ -12,11 +12,8 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 
-/// Largest response head read, as the lab reads a request head
-/// (crates/lab/src/limits.rs `MAX_HEAD_BYTES`).
-pub const MAX_HEAD_BYTES: usize = 16 * 1024;
-/// Most field lines in a response head (the lab's `MAX_HEADERS`).
-pub const MAX_HEADERS: usize = 128;
+/// A response head is read with the lab's limits on a request head.
+pub use handshake::lab::{MAX_HEAD_BYTES, MAX_HEADERS};
 /// Most body bytes kept after a refusal's head.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Time the server has to answer our Close (the lab's `CLOSE_TIMEOUT`).

@@ -2,13 +2,9 @@
 
 use std::time::Duration;
 
-/// Largest request head (request line, header fields, blank line) the lab reads;
-/// a longer one is answered 431 (RFC 6585 §5).
-pub const MAX_HEAD_BYTES: usize = 16 * 1024;
-
-/// Most header field lines in a request head; more are answered 431 (RFC 6585 §5).
-/// Python websockets allows 128, tungstenite 124.
-pub const MAX_HEADERS: usize = 128;
+/// The head limits, shared with `handshake probe` (it reads responses as the lab
+/// reads requests).
+pub use handshake::lab::{MAX_HEAD_BYTES, MAX_HEADERS};
 
 /// Largest message, and largest frame, a WebSocket may send the lab; a bigger one
 /// closes the connection with 1009 (RFC 6455 §7.4.1).

@@ -2,9 +2,9 @@
 //! publishable crates, `cargo install --locked --path` of both commands (a local
 //! release build, given the hosted origin as the release workflow gives it),
 //! their `--version`, and the release workflow naming both binaries and every
-//! target. Slow-ish: `cargo package` reuses this build's target directory, and the
-//! release build keeps one of its own under target/tmp, so a second run rebuilds
-//! little (the first, on a cold machine, takes minutes).
+//! target. Slow-ish: `cargo package` and the release build each keep a target
+//! directory of their own under target/tmp, so a second run rebuilds little (the
+//! first, on a cold machine, takes minutes).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -15,11 +15,6 @@ const CRATES: [&str; 3] = ["handshake-core", "handshake-cli", "handshake-lab"];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root").to_path_buf()
-}
-
-/// This build's target directory: `CARGO_TARGET_TMPDIR` is `<target>/tmp`.
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("the target dir").to_path_buf()
 }
 
 /// The hosted origin a release build is given, as .github/workflows/release.yml does.
@@ -39,47 +34,54 @@ fn cargo(target: &Path, args: &[&str]) -> Output {
     output
 }
 
-/// Cargo unpacks the overlay's packaged crates under `$CARGO_HOME/registry/src/-<hash>/`
-/// and, as for any registry crate, never unpacks the same name and version again: a
-/// second run would verify the CLI and the lab against the core as it was packaged the
-/// first time. Remove those copies (only of this workspace's crates) first.
-fn forget_packaged_copies() {
+/// Where `cargo package` verifies the crates: a target directory of its own, kept
+/// so a second run rebuilds only this workspace's crates. Cargo takes a registry
+/// crate it built once for good, and the packaged core is one (cargo's local
+/// overlay registry, same name and version every run): so its unpacked copy under
+/// `$CARGO_HOME/registry/src/-<hash>/` and its fingerprints here go first, or the
+/// CLI and the lab would be verified against the core as it was packaged before.
+fn package_target() -> PathBuf {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("package-target");
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
         .expect("CARGO_HOME or HOME");
-    let Ok(registries) = std::fs::read_dir(home.join("registry").join("src")) else { return };
-    for registry in registries.flatten() {
-        // Overlay registries are named `-<hash>`; crates.io's is `index.crates.io-<hash>`.
-        if !registry.file_name().to_string_lossy().starts_with('-') {
-            continue;
-        }
-        for name in CRATES {
-            let copy = registry.path().join(format!("{name}-{}", env!("CARGO_PKG_VERSION")));
-            if copy.exists() {
-                std::fs::remove_dir_all(&copy).expect("remove a stale packaged copy");
-            }
-        }
+    let registries = std::fs::read_dir(home.join("registry").join("src")).into_iter().flatten().flatten();
+    // Overlay registries are named `-<hash>`; crates.io's is `index.crates.io-<hash>`.
+    let overlays = registries.filter(|r| r.file_name().to_string_lossy().starts_with('-')).map(|r| r.path());
+    let fingerprints =
+        std::fs::read_dir(target.join("debug").join(".fingerprint")).into_iter().flatten().flatten();
+    let stale = overlays
+        .flat_map(|r| CRATES.map(|name| r.join(format!("{name}-{}", env!("CARGO_PKG_VERSION")))))
+        .chain(
+            fingerprints
+                .filter(|f| {
+                    CRATES.iter().any(|name| f.file_name().to_string_lossy().starts_with(&format!("{name}-")))
+                })
+                .map(|f| f.path()),
+        );
+    for dir in stale.filter(|dir| dir.exists()).collect::<Vec<_>>() {
+        std::fs::remove_dir_all(&dir).expect("remove a stale packaged copy or its fingerprint");
     }
+    target
 }
 
 #[test]
 fn crates_package_and_commands_install() {
-    forget_packaged_copies();
     // Packaged together, so the CLI and the lab are verified against the core
     // packaged here (cargo's local overlay), not a crates.io copy.
     let mut args = vec!["package", "--locked", "--allow-dirty"];
     for name in CRATES {
         args.extend(["-p", name]);
     }
-    // In this build's target directory: the packaged crates are this tree's sources,
-    // so what cargo builds to verify them is what the tree builds.
-    let out = cargo(&target_dir(), &args);
+    let package_target = package_target();
+    let out = cargo(&package_target, &args);
     let stderr = String::from_utf8_lossy(&out.stderr);
     // crates.io asks for these; cargo warns when one is missing.
     assert!(!stderr.contains("manifest has no"), "{stderr}");
     for name in CRATES {
-        let krate = target_dir().join("package").join(format!("{name}-{}.crate", env!("CARGO_PKG_VERSION")));
+        let krate =
+            package_target.join("package").join(format!("{name}-{}.crate", env!("CARGO_PKG_VERSION")));
         assert!(krate.is_file(), "{} missing\n{stderr}", krate.display());
     }
 

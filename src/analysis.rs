@@ -4,8 +4,10 @@
 
 use std::sync::Arc;
 
+pub use handshake::capture::wire_line_ends;
 use handshake::correct::corrected;
 pub use handshake::report::Counts;
+pub use handshake::report::{capitalise, in_display_order};
 use handshake::{Finding, Format, InputError, Verdict};
 
 /// A linted capture and the text it came from.
@@ -140,15 +142,6 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Findings as the page lists them: errors first, then warnings, then info,
-/// each in the order of their place in the capture (the core reports them in
-/// check order).
-pub fn in_display_order(findings: &[Finding]) -> Vec<Finding> {
-    let mut findings = findings.to_vec();
-    findings.sort_by_key(|f| (f.severity, f.span.map_or(usize::MAX, |s| s.0)));
-    findings
-}
-
 /// "5.2 MiB", "12 KiB", "300 bytes".
 pub fn human_size(bytes: usize) -> String {
     match bytes {
@@ -161,13 +154,6 @@ pub fn human_size(bytes: usize) -> String {
             format!("{}.{} MiB", tenths / 10, tenths % 10)
         }
     }
-}
-
-/// The editor's text as it would cross the wire. A text box cannot hold CR
-/// (its value has LF line ends only), so typed or pasted text with no CR at
-/// all is read with CRLF line ends; anything with a CR is kept as it is.
-pub fn wire_line_ends(editor: String) -> String {
-    if editor.contains('\r') || !editor.contains('\n') { editor } else { editor.replace('\n', "\r\n") }
 }
 
 /// Where a finding on `line` (1-based) with byte `span` of the linted text is
@@ -213,15 +199,6 @@ pub fn editor_range(
     let utf16 = |byte: usize| value[..byte].encode_utf16().count() as u32;
     let from16 = utf16(from);
     (from16, from16 + value[from..to].encode_utf16().count() as u32)
-}
-
-/// `s` with its first letter in upper case.
-pub fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// Byte offsets where lines start; a line ends at LF (CRLF stays on its line).

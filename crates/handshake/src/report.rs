@@ -170,6 +170,24 @@ impl Counts {
     }
 }
 
+/// Findings as a reader sees them: errors first, then warnings, then info,
+/// each in the order of its place in the capture (the rules report in check
+/// order). The page and the landing linter list them so.
+pub fn in_display_order(findings: &[Finding]) -> Vec<Finding> {
+    let mut findings = findings.to_vec();
+    findings.sort_by_key(|f| (f.severity, f.span.map_or(usize::MAX, |s| s.0)));
+    findings
+}
+
+/// `s` with its first letter in upper case: an error message as a sentence.
+pub fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// The reason phrase of a status code a handshake meets (RFC 9110 §15), or ""
 /// for others (the phrase is only advice: RFC 9112 §4).
 pub fn reason_phrase(code: u16) -> &'static str {

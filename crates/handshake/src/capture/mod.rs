@@ -14,6 +14,13 @@ use std::fmt;
 
 use crate::head::{self, Head, Kind};
 
+/// A text box's value as it would cross the wire. A text box cannot hold CR
+/// (its value has LF line ends only), so text with LF and no CR at all is read
+/// with CRLF line ends (RFC 9112 §2.2); anything with a CR is kept as it is.
+pub fn wire_line_ends(editor: String) -> String {
+    if editor.contains('\r') || !editor.contains('\n') { editor } else { editor.replace('\n', "\r\n") }
+}
+
 /// An input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "kebab-case"))]

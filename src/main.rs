@@ -149,11 +149,18 @@ fn App(
 fn main() {
     console_error_panic_hook::set_once();
     let document = document();
-    // Keep anything typed into the static shell's editor while the module loaded.
-    let typed = document
-        .get_element_by_id("capture")
-        .and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-        .map(|t| t.value());
+    // Keep anything typed into the static shell's editor while the module loaded
+    // and, if the reader is typing there, the focus and the caret.
+    let editor = || {
+        leptos::prelude::document()
+            .get_element_by_id("capture")
+            .and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    };
+    let shell_editor = editor();
+    let typed = shell_editor.as_ref().map(|t| t.value());
+    let caret = shell_editor
+        .filter(|t| document.active_element().is_some_and(|a| js_sys::Object::is(&a, t)))
+        .and_then(|t| Some((t.selection_start().ok()??, t.selection_end().ok()??)));
     let root = document.get_element_by_id("app").and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
     match root {
         Some(root) => {
@@ -162,6 +169,15 @@ fn main() {
             leptos::mount::mount_to(root, move || view! { <App typed /> }).forget();
         }
         None => leptos::mount::mount_to_body(move || view! { <App typed /> }),
+    }
+    if let Some((start, end)) = caret {
+        // After the editor has its text.
+        request_animation_frame(move || {
+            if let Some(t) = editor() {
+                let _ = t.focus();
+                let _ = t.set_selection_range(start, end);
+            }
+        });
     }
     if let Some(html) = document.document_element() {
         let _ = html.set_attribute("data-ready", "");

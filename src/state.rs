@@ -82,7 +82,8 @@ impl AppState {
         };
         state.apply(route);
         if let Some(typed) = typed.filter(|t| !t.trim().is_empty()) {
-            state.load(typed, None);
+            // Typed into a text box, so read with CRLF line ends as typing is.
+            state.load(crate::analysis::wire_line_ends(typed), None);
         }
         state
     }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use base64::Engine as _;
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha384};
 
 use crate::setup::{self, Needs};
 use crate::wasm::Toolchain;
@@ -35,9 +35,56 @@ pub fn build(toolchain: Toolchain, app_dir: &Path, public_url: &str, dist: &Path
     toolchain.configure(&mut trunk)?;
     proc::run(&mut trunk)?;
     if app_dir == root() {
+        name_the_app_module(dist)?;
         write_csp(&dist.join("index.html"))?;
         crate::offline::write_worker(dist)?;
     }
+    Ok(())
+}
+
+/// The app's module as Trunk writes it: a `worker`-type asset, which Trunk
+/// leaves unhashed and does not boot (index.html; the landing linter loads it).
+const APP_JS: &str = "handshake-web.js";
+const APP_WASM: &str = "handshake-web_bg.wasm";
+
+/// Gives the app's module content-hashed names, as Trunk gives the landing
+/// linter's, and writes those names and their SRI digests into index.html's
+/// `<meta name="handshake-app">`, where the landing linter reads them.
+fn name_the_app_module(dist: &Path) -> Result {
+    let read = |name: &str| {
+        std::fs::read(dist.join(name)).map_err(|e| format!("cannot read {name} in {}: {e}", dist.display()))
+    };
+    let (js, wasm) = (read(APP_JS)?, read(APP_WASM)?);
+    let digest = Sha256::new().chain_update(&js).chain_update(&wasm).finalize();
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let (js_name, wasm_name) = (format!("handshake-web-{hash}.js"), format!("handshake-web-{hash}_bg.wasm"));
+    // The glue names its wasm only as a default; keep even that true.
+    let js = String::from_utf8_lossy(&js).replace(&format!("'{APP_WASM}'"), &format!("'{wasm_name}'"));
+    let write = |name: &str, bytes: &[u8]| {
+        std::fs::write(dist.join(name), bytes).map_err(|e| format!("cannot write {name}: {e}"))
+    };
+    write(&js_name, js.as_bytes())?;
+    write(&wasm_name, &wasm)?;
+    for old in [APP_JS, APP_WASM] {
+        std::fs::remove_file(dist.join(old)).map_err(|e| format!("cannot remove {old}: {e}"))?;
+    }
+    let sri = |bytes: &[u8]| {
+        format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
+    };
+    let meta = format!(
+        "<meta name=\"handshake-app\" data-js=\"{js_name}\" data-wasm=\"{wasm_name}\" data-js-integrity=\"{}\" data-wasm-integrity=\"{}\">",
+        sri(js.as_bytes()),
+        sri(&wasm)
+    );
+    let index = dist.join("index.html");
+    let html =
+        std::fs::read_to_string(&index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let at =
+        html.find("<meta name=\"handshake-app\"").ok_or("index.html has no <meta name=\"handshake-app\">")?;
+    let end = at + html[at..].find('>').ok_or("index.html: unclosed handshake-app meta")? + 1;
+    let html = format!("{}{meta}{}", &html[..at], &html[end..]);
+    std::fs::write(&index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))?;
+    println!("dist: the app module is {js_name} and {wasm_name}");
     Ok(())
 }
 

@@ -7,7 +7,9 @@
 //   pasted into the `Captured handshake` box as soon as that box exists;
 // - bytes (gzip -9) of what the page fetched before the findings showed;
 // - first contentful paint against the same index.html without its module;
-// - the bytes each view fetches when it is first opened.
+// - when the app's full views have mounted (the landing linter shows the findings
+//   first, then loads the app module), and the bytes each view fetches when it is
+//   first opened.
 // Both sites are served gzip-compressed, as GitHub Pages serves them.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +44,8 @@ const CAPTURE = [
 // "Captured handshake" as soon as it exists (the app's static shell has it in the
 // HTML; the floor makes it when its module mounts), then reports the time, from
 // navigation start, of the first frame after the first finding's rule id appears.
-// App: the findings list's `.rule-id`; floor: the `"rule"` of its JSON report.
+// App: the findings list's `.rule-id`; floor: the first rule's `id: "..."` in its
+// Debug-printed report.
 function probe({ capture, kind }) {
   const report = (what) => window.__bench(JSON.stringify(what));
   let pasted = false;
@@ -53,7 +56,7 @@ function probe({ capture, kind }) {
     );
   const ruleId = () => {
     if (kind === 'app') return document.querySelector('.findings .rule-id')?.textContent.trim() || null;
-    const m = /"rule":\s*"([^"]+)"/.exec(document.querySelector('pre')?.textContent ?? '');
+    const m = /\bid: "([^"]+)"/.exec(document.querySelector('pre')?.textContent ?? '');
     return m ? m[1] : null;
   };
   const check = () => {
@@ -70,16 +73,25 @@ function probe({ capture, kind }) {
       const rule = ruleId();
       if (rule) {
         found = true;
+        const appeared = performance.now();
+        // What the findings needed: the page and what it had asked for before
+        // they appeared (the app's module, asked for after, is not counted).
+        const needed = performance.getEntriesByType('resource').filter((e) => e.startTime <= appeared);
+        const wasm = needed.filter((e) => e.name.endsWith('.wasm'));
+        const resources = [location.href, ...needed.map((e) => e.name)];
         requestAnimationFrame(() =>
-          setTimeout(() => {
-            const wasm = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm'));
-            report({ rule, shown: performance.now(), wasmEnd: Math.max(...wasm.map((e) => e.responseEnd)) });
-          }, 0),
+          setTimeout(() => report({ rule, shown: performance.now(), resources, wasmEnd: Math.max(...wasm.map((e) => e.responseEnd)) }), 0),
         );
       }
     }
+    // The app (not the floor) has mounted the full views.
+    if (kind === 'app' && !('ready' in reported) && document.documentElement.hasAttribute('data-ready')) {
+      reported.ready = true;
+      report({ ready: performance.now() });
+    }
   };
-  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
+  const reported = {};
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['data-ready'] });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') report({ fcp: e.startTime });
   }).observe({ type: 'paint', buffered: true });
@@ -89,18 +101,15 @@ function probe({ capture, kind }) {
 async function coldLoad(browser, url, kind) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const seen = { requests: [] };
+  const seen = {};
   let done;
   const finished = new Promise((resolve) => (done = resolve));
   await page.exposeFunction('__bench', (json) => {
     const what = JSON.parse(json);
     Object.assign(seen, what);
-    if ('fcp' in seen && (kind === 'shell' || 'shown' in seen)) done();
+    if ('fcp' in seen && (kind === 'shell' || ('shown' in seen && (kind !== 'app' || 'ready' in seen)))) done();
   });
   await page.addInitScript(probe, { capture: CAPTURE, kind });
-  page.on('request', (r) => {
-    if (!('shown' in seen)) seen.requests.push(r.url());
-  });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
@@ -165,8 +174,11 @@ for (const kind of ['app', 'floor']) {
   console.log(`  ${kind.padEnd(5)} medians: pasted at ${at('pasted')}, wasm fully arrived at ${at('wasmEnd')}, findings ${after} after that`);
 }
 
-const appFiles = gzipOf(runs.app[0].requests, APP_URL, APP_DIR);
-const floorFiles = gzipOf(runs.floor[0].requests, FLOOR_URL, FLOOR_DIR);
+const ready = runs.app.map((r) => r.ready);
+console.log(`  the app's full views mounted (data-ready): median ${ms(median(ready))}; each run ${ready.map(Math.round).join(', ')}`);
+
+const appFiles = gzipOf(runs.app[0].resources, APP_URL, APP_DIR);
+const floorFiles = gzipOf(runs.floor[0].resources, FLOOR_URL, FLOOR_DIR);
 const bytesRatio = total(appFiles) / total(floorFiles);
 console.log('bytes fetched before the findings showed, gzip -9:');
 console.log(`  app ${total(appFiles)} B   floor ${total(floorFiles)} B   ratio ${bytesRatio.toFixed(2)} (target <= ${BUDGET.bytes.toFixed(2)}): ${verdict(bytesRatio, BUDGET.bytes)}`);
@@ -187,6 +199,8 @@ page.on('request', (r) => requests.push(r.url()));
 await page.goto(`${APP_URL}#/lint`);
 await page.locator('html[data-ready]').waitFor({ state: 'attached', timeout: 30000 });
 await page.waitForLoadState('networkidle');
+const afterFindings = gzipOf(requests, APP_URL, APP_DIR).filter((f) => !appFiles.some((g) => g.name === f.name));
+console.log(`the app module, fetched once the findings are on screen: ${total(afterFindings)} B gzip (${afterFindings.map((f) => f.name).join(', ')})`);
 console.log('bytes each view adds when first opened (gzip -9 of what it fetches):');
 for (const name of ['Accept', 'Learn', 'Live']) {
   requests = [];
@@ -194,7 +208,7 @@ for (const name of ['Accept', 'Learn', 'Live']) {
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(500);
   const files = gzipOf(requests, APP_URL, APP_DIR);
-  console.log(`  ${name.padEnd(7)} ${total(files)} B${files.length ? ` (${files.map((f) => f.name).join(', ')})` : ' (fetches nothing: the first load holds it)'}`);
+  console.log(`  ${name.padEnd(7)} ${total(files)} B${files.length ? ` (${files.map((f) => f.name).join(', ')})` : ' (fetches nothing: the app module, loaded after the findings, holds it)'}`);
 }
 await context.close();
 await closeBrowser();

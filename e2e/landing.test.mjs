@@ -60,6 +60,11 @@ heldTest('the landing linter lists the core\'s findings before the app module ar
   assert.deepEqual(early, expected);
   assert.equal(await page.locator('html[data-ready]').count(), 0, 'the app is still held back');
   assert.match(await page.locator('.status-line .summary').textContent(), /^\d+ errors?/);
+  // The verdict, and each finding's explanation and fix.
+  const verdictText = async () => (await page.locator('.verdict dl').textContent()).replace(/\s+/g, ' ').trim();
+  const verdict = await verdictText();
+  assert.match(verdict, /Would a server accept the request\?\s?no .*Which status should a server send\?\s?400 Bad Request — the request must be refused/);
+  assert.equal(await page.locator('.findings details summary').count(), await page.locator('.findings .rule-id').count());
   // Each finding links its RFC section, in a new tab.
   const rfc = page.locator('.findings .rfc').first();
   assert.match(await rfc.getAttribute('href'), /^https:\/\/www\.rfc-editor\.org\//);
@@ -72,8 +77,9 @@ heldTest('the landing linter lists the core\'s findings before the app module ar
   release();
   await waitForApp(page);
   assert.deepEqual(await shownRuleIds(page), expected);
-  // The app's own panels, such as the verdict, follow.
-  await page.getByRole('heading', { name: 'Verdict' }).waitFor(T);
+  // The app says the verdict in the same words, and adds its own panels.
+  assert.equal(await verdictText(), verdict);
+  await page.getByRole('heading', { name: 'Corrected version' }).waitFor(T);
 });
 
 heldTest('what is pasted reaches the landing linter\'s page as text, never as HTML', async ({ page, release }) => {

@@ -59,6 +59,99 @@ pub struct Verdict {
     pub servers: Option<ServerAnswers>,
 }
 
+/// One question of the verdict answered: yes, no or unknown (`None`), and a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answered {
+    pub question: &'static str,
+    pub answer: Option<bool>,
+    pub sentence: &'static str,
+}
+
+impl Answered {
+    /// "yes", "no" or "unknown".
+    pub fn word(self) -> &'static str {
+        match self.answer {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "unknown",
+        }
+    }
+}
+
+/// The verdict as a reader is told it (the page's panel and the landing linter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerdictWords {
+    /// Would a browser accept the response?
+    pub browser: Answered,
+    /// Would a server accept the request?
+    pub server: Answered,
+    /// Which status a server should send, e.g. `400 Bad Request`, when there
+    /// is a request; then what follows it.
+    pub status: Option<String>,
+    pub status_sentence: String,
+}
+
+impl VerdictWords {
+    pub const STATUS_QUESTION: &str = "Which status should a server send?";
+}
+
+impl Verdict {
+    /// The verdict in words, for an exchange with or without a response, over
+    /// HTTP/1.1 or as an extended CONNECT (RFC 8441 §5: answered with 2xx).
+    pub fn in_words(&self, has_response: bool, extended_connect: bool) -> VerdictWords {
+        let browser = Answered {
+            question: "Would a browser accept the response?",
+            answer: self.browser_accepts,
+            sentence: match self.browser_accepts {
+                Some(true) => "The response completes the handshake.",
+                Some(false) => "A browser fails the connection; scripts see only close code 1006.",
+                None if has_response => "Without the request the accept value cannot be checked.",
+                None => "The capture has no response.",
+            },
+        };
+        let server = Answered {
+            question: "Would a server accept the request?",
+            answer: self.server_accepts,
+            sentence: match self.server_accepts {
+                Some(true) => "A server following RFC 6455 switches protocols.",
+                Some(false) => "A server following RFC 6455 refuses it.",
+                None => "The capture has no request.",
+            },
+        };
+        let (status, status_sentence) = match (self.server_accepts, self.expected_status) {
+            (_, Some(code)) => {
+                let servers = self.servers.map(|s| {
+                    let say = |name: &str, answer: Answer| match answer {
+                        Answer::Status(c) => format!("{name} {c}"),
+                        Answer::Accepts => format!("{name} accepts it"),
+                        Answer::Closes => format!("{name} closes the connection without a response"),
+                        Answer::Varies => format!("{name}: it depends (see the rule)"),
+                    };
+                    format!(
+                        " What real servers answer to this request: {}, {}, {}.",
+                        say("Node's ws", s.ws),
+                        say("Python's websockets", s.websockets),
+                        say("Go's gorilla", s.gorilla)
+                    )
+                });
+                let sentence = format!(" — the request must be refused.{}", servers.unwrap_or_default());
+                (Some(format!("{code} {}", reason_phrase(code))), sentence)
+            }
+            (Some(true), None) if extended_connect => (
+                Some("200".into()),
+                " — over HTTP/2 and HTTP/3 a successful extended CONNECT is answered with 2xx, not 101."
+                    .into(),
+            ),
+            (Some(true), None) => (
+                Some("101 Switching Protocols".into()),
+                " — the request is a valid opening handshake.".into(),
+            ),
+            _ => (None, "The capture has no request to judge.".into()),
+        };
+        VerdictWords { browser, server, status, status_sentence }
+    }
+}
+
 /// The lint of one exchange (a request, its response, or both).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -287,6 +380,31 @@ impl Lint<'_> {
 
 #[cfg(test)]
 mod tests {
+    fn words(example: &str) -> super::VerdictWords {
+        let ex = crate::examples::example(example).unwrap();
+        let lint = crate::lint(ex.text.as_bytes()).unwrap();
+        let e = &lint.exchanges[0];
+        e.verdict.in_words(e.response.is_some(), e.extended_connect)
+    }
+
+    #[test]
+    fn the_verdict_in_words() {
+        let good = words("clean-browser");
+        assert_eq!((good.browser.word(), good.server.word()), ("yes", "yes"));
+        assert_eq!(good.status.as_deref(), Some("101 Switching Protocols"));
+        let refused = words("missing-upgrade-headers");
+        assert_eq!(refused.server.word(), "no");
+        assert_eq!(refused.status.as_deref(), Some("426 Upgrade Required"));
+        assert!(
+            refused.status_sentence.starts_with(" — the request must be refused. What real servers answer")
+        );
+        assert_eq!(words("h2-extended-connect").status.as_deref(), Some("200"));
+        let answer_only = crate::lint(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n").unwrap();
+        let w = answer_only.exchanges[0].verdict.in_words(true, false);
+        assert_eq!((w.browser.word(), w.server.word(), w.status), ("unknown", "unknown", None));
+        assert_eq!(w.browser.sentence, "Without the request the accept value cannot be checked.");
+    }
+
     fn title(text: &str) -> String {
         crate::lint(text.as_bytes()).unwrap().exchanges[0].title("->")
     }

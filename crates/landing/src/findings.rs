@@ -2,8 +2,9 @@
 //! (src/views/lint/results.rs), so the app's list takes their place unchanged.
 
 use handshake::capture::wire_line_ends;
+use handshake::report::VerdictWords;
 use handshake::report::{Counts, capitalise, in_display_order};
-use handshake::{ExchangeReport, InputError};
+use handshake::{ExchangeReport, InputError, Rule};
 use web_sys::Element;
 
 use crate::dom::{self, el};
@@ -42,7 +43,11 @@ pub fn show(text: String) {
         Ok(lint) => {
             let many = lint.exchanges.len() > 1;
             for exchange in &lint.exchanges {
-                dom::append(&results, &exchange_findings(exchange, many));
+                if many {
+                    dom::append(&results, &el("h3", "exchange-title", &exchange.title("→")));
+                }
+                dom::append(&results, &verdict(exchange));
+                dom::append(&results, &exchange_findings(exchange));
             }
             let counts = Counts::of(lint.exchanges.iter().flat_map(|e| &e.findings));
             el(
@@ -55,11 +60,40 @@ pub fn show(text: String) {
     let _ = status.prepend_with_node_1(&summary);
 }
 
+/// Would a browser and a server accept it, and what a server should answer:
+/// the core's words, as the app's panel says them.
+fn verdict(exchange: &ExchangeReport) -> Element {
+    let words = exchange.verdict.in_words(exchange.response.is_some(), exchange.extended_connect);
+    let panel = el("section", "verdict", "");
+    dom::append(&panel, &el("h3", "", "Verdict"));
+    let list = el("dl", "", "");
+    for a in [words.browser, words.server] {
+        dom::append(&list, &el("dt", "", a.question));
+        let badge = match a.answer {
+            Some(true) => "badge ok",
+            Some(false) => "badge error",
+            None => "badge muted",
+        };
+        let answer = el("dd", "", "");
+        dom::append(&answer, &el("span", badge, a.word()));
+        let _ = answer.append_with_str_1(&format!(" {}", a.sentence));
+        dom::append(&list, &answer);
+    }
+    dom::append(&list, &el("dt", "", VerdictWords::STATUS_QUESTION));
+    let status = el("dd", "", "");
+    if let Some(code) = &words.status {
+        dom::append(&status, &el("strong", "status-code", code));
+    }
+    let _ = status.append_with_str_1(&words.status_sentence);
+    dom::append(&list, &status);
+    dom::append(&panel, &list);
+    panel
+}
+
 /// One exchange's findings, as the app lists them.
-fn exchange_findings(exchange: &ExchangeReport, many: bool) -> Element {
+fn exchange_findings(exchange: &ExchangeReport) -> Element {
     let panel = el("section", "findings-panel", "");
-    let title = if many { format!("Findings: {}", exchange.title("→")) } else { "Findings".into() };
-    dom::append(&panel, &el("h3", "", &title));
+    dom::append(&panel, &el("h3", "", "Findings"));
     let findings = in_display_order(&exchange.findings);
     if findings.is_empty() {
         dom::append(
@@ -90,8 +124,45 @@ fn exchange_findings(exchange: &ExchangeReport, many: bool) -> Element {
         }
         let _ = message.append_with_str_1(&f.message);
         dom::append(&item, &message);
+        dom::append(&item, &why(f.rule));
         dom::append(&list, &item);
     }
     dom::append(&panel, &list);
     panel
+}
+
+/// The rule's explanation and fix, folded under "Why it matters" (the app's
+/// `RuleWhy`), and its place on the Learn page.
+fn why(rule: &Rule) -> Element {
+    let details = el("details", "", "");
+    dom::append(&details, &el("summary", "", "Why it matters"));
+    let explanation = el("p", "", "");
+    code_text(&explanation, rule.explanation);
+    dom::append(&details, &explanation);
+    let fix = el("p", "", "");
+    dom::append(&fix, &el("strong", "", "Fix: "));
+    code_text(&fix, rule.fix);
+    dom::append(&details, &fix);
+    let learn = el("a", "", "This rule on the Learn page");
+    let _ = learn.set_attribute("href", &format!("#/learn?at=rule-{}", rule.id));
+    let more = el("p", "", "");
+    dom::append(&more, &learn);
+    dom::append(&details, &more);
+    details
+}
+
+/// `text` into `parent`, its `backquoted` parts as `<code>` (when the
+/// backquotes pair up), as src/components/code_text.rs does.
+fn code_text(parent: &Element, text: &str) {
+    if !text.matches('`').count().is_multiple_of(2) {
+        let _ = parent.append_with_str_1(text);
+        return;
+    }
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            dom::append(parent, &el("code", "", part));
+        } else {
+            let _ = parent.append_with_str_1(part);
+        }
+    }
 }

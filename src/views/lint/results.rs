@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use handshake::report::Answer;
+use handshake::report::{Answered, VerdictWords};
 use handshake::{Finding, Severity};
 use leptos::prelude::*;
 
@@ -61,91 +61,41 @@ pub(super) fn ExchangePicker(
     }
 }
 
-fn yes_no(answer: Option<bool>, yes: &'static str, no: &'static str, unknown: &'static str) -> impl IntoView {
-    let (class, word, text) = match answer {
-        Some(true) => ("badge ok", "yes", yes),
-        Some(false) => ("badge error", "no", no),
-        None => ("badge muted", "unknown", unknown),
+/// A verdict question's answer: a yes/no/unknown badge and its sentence.
+fn answered(a: Answered) -> impl IntoView {
+    let class = match a.answer {
+        Some(true) => "badge ok",
+        Some(false) => "badge error",
+        None => "badge muted",
     };
     view! {
-        <span class=class>{word}</span>
+        <span class=class>{a.word()}</span>
         " "
-        {text}
+        {a.sentence}
     }
 }
 
 /// Would a browser and a server accept this exchange, and what a server
-/// should answer.
+/// should answer (the core's words: `Verdict::in_words`).
 #[component]
 pub(super) fn VerdictPanel(
     /// The exchange judged.
     exchange: PageExchange,
 ) -> impl IntoView {
-    let v = exchange.verdict;
-    let browser_unknown = if exchange.has_response {
-        "Without the request the accept value cannot be checked."
-    } else {
-        "The capture has no response."
-    };
-    let status = match (v.server_accepts, v.expected_status) {
-        (_, Some(code)) => {
-            let servers = v.servers.map(|s| {
-                let say = |name: &str, answer: Answer| match answer {
-                    Answer::Status(c) => format!("{name} {c}"),
-                    Answer::Accepts => format!("{name} accepts it"),
-                    Answer::Closes => format!("{name} closes the connection without a response"),
-                    Answer::Varies => format!("{name}: it depends (see the rule)"),
-                };
-                format!(
-                    "What real servers answer to this request: {}, {}, {}.",
-                    say("Node's ws", s.ws),
-                    say("Python's websockets", s.websockets),
-                    say("Go's gorilla", s.gorilla)
-                )
-            });
-            view! {
-                <strong class="status-code">{format!("{code} {}", handshake::reason_phrase(code))}</strong>
-                " — the request must be refused. "
-                {servers}
-            }
-            .into_any()
-        }
-        (Some(true), None) if exchange.extended_connect => view! {
-            <strong class="status-code">"200"</strong>
-            " — over HTTP/2 and HTTP/3 a successful extended CONNECT is answered with 2xx, not 101."
-        }
-        .into_any(),
-        (Some(true), None) => view! {
-            <strong class="status-code">"101 Switching Protocols"</strong>
-            " — the request is a valid opening handshake."
-        }
-        .into_any(),
-        _ => view! { "The capture has no request to judge." }.into_any(),
-    };
+    let words = exchange.verdict.in_words(exchange.has_response, exchange.extended_connect);
     view! {
         <section class="verdict" aria-labelledby="verdict-title">
             <h3 id="verdict-title">"Verdict"</h3>
             <dl>
-                <dt>"Would a browser accept the response?"</dt>
+                <dt>{words.browser.question}</dt>
+                <dd>{answered(words.browser)}</dd>
+                <dt>{words.server.question}</dt>
+                <dd>{answered(words.server)}</dd>
+                <dt>{VerdictWords::STATUS_QUESTION}</dt>
                 <dd>
-                    {yes_no(
-                        v.browser_accepts,
-                        "The response completes the handshake.",
-                        "A browser fails the connection; scripts see only close code 1006.",
-                        browser_unknown,
-                    )}
+                    {words.status.map(|code| view! { <strong class="status-code">{code}</strong> })}
+                    {words.status_sentence}
                 </dd>
-                <dt>"Would a server accept the request?"</dt>
-                <dd>
-                    {yes_no(
-                        v.server_accepts,
-                        "A server following RFC 6455 switches protocols.",
-                        "A server following RFC 6455 refuses it.",
-                        "The capture has no request.",
-                    )}
-                </dd>
-                <dt>"Which status should a server send?"</dt>
-                <dd>{status}</dd>
             </dl>
         </section>
     }

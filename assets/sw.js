@@ -37,8 +37,10 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
   event.respondWith(
     caches.open(CACHE).then(async (cache) => {
-      // Every page of the site is index.html (the views are #fragments).
-      const hit = await cache.match(request.mode === 'navigate' ? './' : request, { ignoreSearch: true });
+      // A page is itself (learn.html) or else index.html (the views are #fragments).
+      const hit =
+        (await cache.match(request, { ignoreSearch: true })) ??
+        (request.mode === 'navigate' ? await cache.match('./') : undefined);
       return hit ?? fetch(request);
     }),
   );

@@ -196,3 +196,55 @@ test('a failed app load on the linter leaves the landing linter working, and a r
     await context.close();
   }
 });
+
+test('learn.html reads without JavaScript: the whole explainer, its contents linked to its sections', async () => {
+  const index = await (await fetch(APP_URL)).text();
+  assert.match(index, /<noscript>.*<a href="learn\.html">The explainer<\/a>/s);
+  const context = await (await launchBrowser()).newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto(APP_URL + 'learn.html');
+    assert.equal(await page.title(), 'Learn the WebSocket handshake: Handshake Lab');
+    await page.getByRole('heading', { level: 2, name: 'Learn the WebSocket handshake' }).waitFor(T);
+    const targets = await page.getByRole('navigation', { name: 'On this page' }).getByRole('link').evaluateAll((links) =>
+      links.map((a) => a.getAttribute('href')),
+    );
+    assert.ok(targets.length >= 15, `contents: ${targets}`);
+    for (const href of targets) {
+      assert.match(href, /^#[\w.-]+$/);
+      assert.equal(await page.locator(`[id="${href.slice(1)}"]`).count(), 1, `${href} names a section`);
+    }
+    assert.match(await page.locator('main').textContent(), /Sec-WebSocket-Accept/);
+  } finally {
+    await context.close();
+  }
+});
+
+test('learn.html with the module: the app takes the same view over, and a section\'s own address opens it', async () => {
+  const { context, page, problems } = await freshPage();
+  try {
+    await page.goto(APP_URL + 'learn.html#checklist');
+    await waitForApp(page);
+    assert.match(new URL(page.url()).hash, /^#\/learn\?at=checklist(&|$)/);
+    await page.getByRole('heading', { level: 2, name: 'Learn the WebSocket handshake' }).waitFor(T);
+    await page.waitForFunction(() => document.activeElement?.id === 'checklist', null, T);
+    // The app's markup is the static page's: nothing moved when it mounted.
+    const shift = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          let total = 0;
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+          }).observe({ type: 'layout-shift', buffered: true });
+          setTimeout(() => resolve(total), 500);
+        }),
+    );
+    assert.ok(shift < 0.01, `cumulative layout shift ${shift}`);
+    // Its links are the app's again: the linter opens in place.
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Lint', exact: true }).click();
+    await page.getByRole('heading', { level: 2, name: 'Handshake linter' }).waitFor(T);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

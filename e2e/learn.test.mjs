@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after } from 'node:test';
-import { APP_URL, LAB_URL, appTest, closeBrowser, waitForApp } from './support/browser.mjs';
+import { APP_URL, HTTPS_ORIGIN, LAB_URL, appTest, closeBrowser, routeHttpsOrigin, waitForApp } from './support/browser.mjs';
 import { cli, coreRuleIds, shownRuleIds, watchSockets } from './support/app.mjs';
 
 after(closeBrowser);
@@ -135,14 +135,9 @@ appTest('the exceptions the page lists are the ones Chromium throws', async ({ p
   assert.match(text, /http and https are accepted and turned into ws and wss/);
 }, LEARN);
 
-const HTTPS_ORIGIN = 'https://handshake-lab.test';
-
 appTest('from an https page Chromium refuses ws:// to another host with a SecurityError, as the page says', async ({ page, context }) => {
   const app = new URL(APP_URL);
-  await context.route(`${HTTPS_ORIGIN}/**`, async (route) => {
-    const url = route.request().url().replace(HTTPS_ORIGIN, app.origin);
-    await route.fulfill({ response: await route.fetch({ url }) });
-  });
+  await routeHttpsOrigin(context);
   await page.goto(`${HTTPS_ORIGIN}${app.pathname}#/learn?at=mixed-content`);
   await waitForApp(page);
   assert.equal(await page.evaluate(() => window.isSecureContext && location.protocol), 'https:');

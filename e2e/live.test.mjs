@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after } from 'node:test';
-import { APP_URL, LAB_URL, appTest, closeBrowser, waitForApp } from './support/browser.mjs';
+import { APP_URL, HTTPS_ORIGIN, LAB_URL, appTest, closeBrowser, routeHttpsOrigin, waitForApp } from './support/browser.mjs';
 
 after(closeBrowser);
 
@@ -363,20 +363,8 @@ appTest('a lab at 127.0.0.1:9001: the URL defaults to its /echo and its routes a
   }
 }, LIVE);
 
-/** An https origin for the app: Playwright answers its requests from the test's server. */
-const HTTPS_ORIGIN = 'https://handshake-lab.test';
-
 async function openOverHttps(page, context) {
-  await context.route(`${HTTPS_ORIGIN}/**`, async (route) => {
-    const url = route.request().url().replace(HTTPS_ORIGIN, APP_ORIGIN);
-    try {
-      await route.fulfill({ response: await route.fetch({ url }) });
-    } catch (e) {
-      // The test may end while the service worker still fetches the release to
-      // cache it: those requests die with the context.
-      if (!/disposed|closed/.test(String(e))) throw e;
-    }
-  });
+  await routeHttpsOrigin(context);
   await page.goto(`${HTTPS_ORIGIN}${new URL(APP_URL).pathname}#/live`);
   await waitForApp(page);
   assert.equal(await page.evaluate(() => window.isSecureContext && location.protocol), 'https:');

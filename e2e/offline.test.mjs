@@ -110,7 +110,13 @@ test('after one visit the site works offline, and a new release replaces the cac
     await page.goto(`${site.url}#/learn`);
     await waitForApp(page);
     await page.locator('#simulate').waitFor(T);
+    // The explainer's own page is itself offline, not the linter.
+    await page.goto(`${site.url}learn.html#checklist`);
+    await waitForApp(page);
+    await page.waitForFunction(() => document.activeElement?.id === 'checklist', null, T);
     assert.equal(site.requests.length, served, 'nothing reached the server while offline');
+    await page.goto(`${site.url}#/learn`);
+    await waitForApp(page);
 
     // A new release is deployed: the next visit installs its worker, which takes
     // over and says so; a reload shows the new release, and the old cache is gone.

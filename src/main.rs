@@ -7,6 +7,8 @@ mod components;
 mod dom;
 mod install;
 mod live;
+#[cfg(not(target_arch = "wasm32"))]
+mod prerender;
 mod route;
 mod simulate;
 mod state;
@@ -14,7 +16,6 @@ mod views;
 
 use leptos::ev;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use route::{Share, View};
 use state::AppState;
@@ -146,7 +147,19 @@ fn App(
     }
 }
 
+/// The host build prints the Learn view as static HTML (see `prerender`).
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
+    // The page itself mounts only in the browser; here it is only named, so
+    // the host's checks see the whole app in use.
+    let _page = App;
+    print!("{}", prerender::learn());
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    use wasm_bindgen::JsCast;
+
     console_error_panic_hook::set_once();
     let document = document();
     // Keep anything typed into the static shell's editor while the module loaded

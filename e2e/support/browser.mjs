@@ -36,6 +36,23 @@ export async function closeBrowser() {
   browser = undefined;
 }
 
+/** An https origin for the app: Playwright answers its requests from the test's server. */
+export const HTTPS_ORIGIN = 'https://handshake-lab.test';
+
+/** Makes `context` answer requests to `HTTPS_ORIGIN` from the test's server: the app in a secure context. */
+export async function routeHttpsOrigin(context) {
+  const app = new URL(APP_URL).origin;
+  await context.route(`${HTTPS_ORIGIN}/**`, async (route) => {
+    try {
+      await route.fulfill({ response: await route.fetch({ url: route.request().url().replace(HTTPS_ORIGIN, app) }) });
+    } catch (e) {
+      // The test may end while the service worker still fetches the release to
+      // cache it: those requests die with the context.
+      if (!/disposed|closed/.test(String(e))) throw e;
+    }
+  });
+}
+
 /** Resolves once the app has mounted (main.rs marks the root element). */
 export async function waitForApp(page) {
   await page.locator('html[data-ready]').waitFor({ state: 'attached', timeout: 15000 });

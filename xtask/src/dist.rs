@@ -36,7 +36,9 @@ pub fn build(toolchain: Toolchain, app_dir: &Path, public_url: &str, dist: &Path
     proc::run(&mut trunk)?;
     if app_dir == root() {
         name_the_app_module(dist)?;
+        write_learn_page(dist)?;
         write_csp(&dist.join("index.html"))?;
+        write_csp(&dist.join("learn.html"))?;
         crate::offline::write_worker(dist)?;
     }
     Ok(())
@@ -88,6 +90,55 @@ fn name_the_app_module(dist: &Path) -> Result {
     Ok(())
 }
 
+/// Runs before anything reads the address of learn.html: a section's own
+/// address there (`learn.html#why`, what the static links use) becomes the
+/// app's (`#/learn?at=why`).
+const LEARN_ADDRESS: &str = "<script>
+      const learnAddress = () => {
+        const at = location.hash.slice(1);
+        if (!at.startsWith('/')) history.replaceState(null, '', '#/learn' + (at ? '?at=' + at : ''));
+      };
+      learnAddress();
+      addEventListener('hashchange', learnAddress);
+    </script>";
+
+/// `learn.html`: index.html with the Learn view in place of the linter's shell,
+/// rendered on the host by the app's own components (src/prerender.rs), so the
+/// explainer reads, prints and is found by search engines without the module.
+/// With it, the landing linter leaves the view shown and the app replaces it.
+fn write_learn_page(dist: &Path) -> Result {
+    println!("$ cargo run --quiet -p handshake-web (Learn as static HTML)");
+    let out = Command::new("cargo")
+        .current_dir(root())
+        .args(["run", "--quiet", "-p", "handshake-web"])
+        .output()
+        .map_err(|e| format!("could not start cargo: {e}"))?;
+    let learn = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() || !learn.starts_with("<section") {
+        return Err(format!("rendering Learn failed:\n{}", String::from_utf8_lossy(&out.stderr)));
+    }
+    // Without the module the table of contents links to the sections' ids.
+    let learn = learn
+        .replacen("<section ", "<section data-static-view=\"learn\" ", 1)
+        .replace("href=\"#/learn?at=", "href=\"#");
+    let index = std::fs::read_to_string(dist.join("index.html"))
+        .map_err(|e| format!("cannot read index.html: {e}"))?;
+    let (open, close) = ("<main id=\"main\">", "</main>");
+    let (Some(start), Some(end)) = (index.find(open), index.find(close)) else {
+        return Err("index.html has no <main id=\"main\">...</main>".into());
+    };
+    let page = format!("{}{open}{learn}{}", &index[..start], &index[end..])
+        .replacen(
+            "<title>Handshake Lab: WebSocket handshake validator</title>",
+            "<title>Learn the WebSocket handshake: Handshake Lab</title>",
+            1,
+        )
+        .replacen("<meta charset=\"utf-8\">", &format!("<meta charset=\"utf-8\">\n    {LEARN_ADDRESS}"), 1);
+    std::fs::write(dist.join("learn.html"), page).map_err(|e| format!("cannot write learn.html: {e}"))?;
+    println!("dist: learn.html holds the Learn view as static HTML ({} bytes of it)", learn.len());
+    Ok(())
+}
+
 /// The policy of the released page. Trunk boots the module from an inline script, so
 /// that script is allowed by its hash, never by 'unsafe-inline'. `connect-src` admits
 /// any ws:/wss: URL the reader types into the live panel, and the local lab server's
@@ -127,16 +178,18 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// What a first visit loads: HTML, CSS, JS and wasm (not the service worker).
+/// What a first visit loads before its findings: HTML, CSS, JS and wasm, but
+/// not the service worker, another page (learn.html) or the app module, which
+/// the landing linter loads once its findings are on screen.
 pub fn first_load_files(dist: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let entries = std::fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
-        // The service worker is registered after the page has loaded: not part of it.
-        let worker = path.file_name().is_some_and(|n| n == "sw.js");
-        if matches!(ext, "html" | "css" | "js" | "wasm") && !worker {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let later = name == "sw.js" || name == "learn.html" || name.starts_with("handshake-web-");
+        if matches!(ext, "html" | "css" | "js" | "wasm") && !later {
             files.push(path);
         }
     }

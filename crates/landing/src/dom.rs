@@ -65,39 +65,45 @@ pub fn mark_ready() {
 
 const WAIT_ID: &str = "landing-wait";
 
-/// The shell's linter for [`Wanted::Lint`] and [`Wanted::LintLater`]; for
-/// another view, its title and a loading note in place of the linter.
+/// The view the address asks for, if the page holds it as static HTML
+/// (`<section data-static-view="lint">`: index.html's linter, learn.html's
+/// explainer); else its title and a loading note in its place. Static views
+/// not asked for are hidden, not removed: the app keeps what was typed.
 pub fn show_wanted(wanted: Wanted) {
-    let linter = document().query_selector("#main > section.view").ok().flatten();
-    let wait = by_id::<Element>(WAIT_ID);
-    match wanted {
-        Wanted::Lint | Wanted::LintLater => {
-            if let Some(w) = wait {
-                w.remove();
-            }
-            if let Some(l) = linter.and_then(|l| l.dyn_into::<HtmlElement>().ok()) {
-                l.set_hidden(false);
-            }
-        }
-        Wanted::View(label) => {
-            if let Some(l) = linter.and_then(|l| l.dyn_into::<HtmlElement>().ok()) {
-                // Hidden, not removed: the app keeps what was typed in its editor.
-                l.set_hidden(true);
-            }
-            let wait = wait.unwrap_or_else(|| {
-                let section = el("section", "view", "");
-                section.set_id(WAIT_ID);
-                if let Some(main) = query("#main") {
-                    append(&main, &section);
-                }
-                section
-            });
-            wait.set_text_content(None);
-            append(&wait, &el("h2", "", label));
-            let note = el("p", "muted app-status", crate::app::status());
-            let _ = note.set_attribute("role", "status");
-            append(&wait, &note);
-            crate::app::show_failure_in(&wait);
+    let slug = match wanted {
+        Wanted::Lint | Wanted::LintLater => "lint",
+        Wanted::View(slug) => slug,
+    };
+    let mut shown = false;
+    if let Ok(statics) = document().query_selector_all("#main > [data-static-view]") {
+        for i in 0..statics.length() {
+            let Some(section) = statics.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else {
+                continue;
+            };
+            let this = section.get_attribute("data-static-view").is_some_and(|v| v == slug);
+            section.set_hidden(!this);
+            shown |= this;
         }
     }
+    let wait = by_id::<Element>(WAIT_ID);
+    if shown {
+        if let Some(w) = wait {
+            w.remove();
+        }
+        return;
+    }
+    let wait = wait.unwrap_or_else(|| {
+        let section = el("section", "view", "");
+        section.set_id(WAIT_ID);
+        if let Some(main) = query("#main") {
+            append(&main, &section);
+        }
+        section
+    });
+    wait.set_text_content(None);
+    append(&wait, &el("h2", "", &handshake::report::capitalise(slug)));
+    let note = el("p", "muted app-status", crate::app::status());
+    let _ = note.set_attribute("role", "status");
+    append(&wait, &note);
+    crate::app::show_failure_in(&wait);
 }

@@ -22,7 +22,7 @@ enum Wanted {
     /// The linter with a shared capture or example, or an address the app will
     /// explain: the app reads it (src/route.rs).
     LintLater,
-    /// Another view, by its navigation label.
+    /// Another view, by its slug (`#/learn`: `learn`).
     View(&'static str),
 }
 
@@ -35,9 +35,9 @@ impl Wanted {
         let shared = query.split('&').any(|p| p.starts_with("c=") || p.starts_with("ex="));
         match path.trim_end_matches('/') {
             "" | "lint" if !shared => Wanted::Lint,
-            "accept" => Wanted::View("Accept"),
-            "learn" => Wanted::View("Learn"),
-            "live" => Wanted::View("Live"),
+            "accept" => Wanted::View("accept"),
+            "learn" => Wanted::View("learn"),
+            "live" => Wanted::View("live"),
             _ => Wanted::LintLater,
         }
     }
@@ -86,8 +86,8 @@ mod tests {
         for later in ["#/lint?c=R0VU", "#/lint?x=1&ex=wrong-accept", "#/nowhere", "#/Lint"] {
             assert_eq!(Wanted::of(later), Wanted::LintLater, "{later}");
         }
-        assert_eq!(Wanted::of("#/learn?at=rule-req.upgrade"), Wanted::View("Learn"));
-        assert_eq!(Wanted::of("#/accept?key=abc"), Wanted::View("Accept"));
-        assert_eq!(Wanted::of("#/live/"), Wanted::View("Live"));
+        assert_eq!(Wanted::of("#/learn?at=rule-req.upgrade"), Wanted::View("learn"));
+        assert_eq!(Wanted::of("#/accept?key=abc"), Wanted::View("accept"));
+        assert_eq!(Wanted::of("#/live/"), Wanted::View("live"));
     }
 }

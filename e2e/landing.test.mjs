@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { APP_URL, closeBrowser, launchBrowser, waitForApp, watchProblems } from './support/browser.mjs';
-import { coreRuleIds, paste, shownRuleIds, wire } from './support/app.mjs';
+import { assertNoLayoutShift, coreRuleIds, paste, shownRuleIds, wire } from './support/app.mjs';
 
 after(closeBrowser);
 
@@ -229,17 +229,7 @@ test('learn.html with the module: the app takes the same view over, and a sectio
     await page.getByRole('heading', { level: 2, name: 'Learn the WebSocket handshake' }).waitFor(T);
     await page.waitForFunction(() => document.activeElement?.id === 'checklist', null, T);
     // The app's markup is the static page's: nothing moved when it mounted.
-    const shift = await page.evaluate(
-      () =>
-        new Promise((resolve) => {
-          let total = 0;
-          new PerformanceObserver((list) => {
-            for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
-          }).observe({ type: 'layout-shift', buffered: true });
-          setTimeout(() => resolve(total), 500);
-        }),
-    );
-    assert.ok(shift < 0.01, `cumulative layout shift ${shift}`);
+    await assertNoLayoutShift(page);
     // Its links are the app's again: the linter opens in place.
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Lint', exact: true }).click();
     await page.getByRole('heading', { level: 2, name: 'Handshake linter' }).waitFor(T);

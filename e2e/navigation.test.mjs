@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import { APP_URL, appTest, closeBrowser, launchBrowser, waitForApp } from './support/browser.mjs';
-import { assertNoHorizontalScroll, paste, shownRuleIds, watchSockets } from './support/app.mjs';
+import { assertNoHorizontalScroll, assertNoLayoutShift, paste, shownRuleIds, watchSockets } from './support/app.mjs';
 
 after(closeBrowser);
 
@@ -202,17 +202,7 @@ appTest('the static shell paints the layout and the editor before the module, an
   // Mounted: the editor where the shell had it, and no layout shift recorded.
   const mountedBox = await page.getByLabel('Captured handshake').boundingBox();
   assert.deepEqual(mountedBox, shellBox);
-  const shift = await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        let total = 0;
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
-        }).observe({ type: 'layout-shift', buffered: true });
-        setTimeout(() => resolve(total), 500);
-      }),
-  );
-  assert.ok(shift < 0.01, `cumulative layout shift ${shift}`);
+  await assertNoLayoutShift(page);
 });
 
 appTest('text typed into the shell before the module loads is kept', async ({ page }) => {

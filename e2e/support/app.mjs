@@ -58,6 +58,21 @@ export async function linted(page, timeout = 10000) {
   await page.locator('.status-line .detected, .status-line .error-note').first().waitFor({ timeout });
 }
 
+/** Fails if the page's layout has shifted (cumulative layout shift 0.01 or more, within half a second). */
+export async function assertNoLayoutShift(page) {
+  const shift = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        let total = 0;
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+        }).observe({ type: 'layout-shift', buffered: true });
+        setTimeout(() => resolve(total), 500);
+      }),
+  );
+  assert.ok(shift < 0.01, `cumulative layout shift ${shift}`);
+}
+
 /** Fails if the page scrolls sideways. */
 export async function assertNoHorizontalScroll(page, what) {
   const [scroll, client] = await page.evaluate(() => [

@@ -50,11 +50,7 @@ pub fn show(text: String) {
                 dom::append(&results, &exchange_findings(exchange));
             }
             let counts = Counts::of(lint.exchanges.iter().flat_map(|e| &e.findings));
-            el(
-                "p",
-                "summary",
-                &format!("{}. The verdict and the corrected exchange follow.", capitalise(&counts.summary())),
-            )
+            el("p", "summary", &format!("{}. Loading the corrected version…", capitalise(&counts.summary())))
         }
     };
     let _ = status.prepend_with_node_1(&summary);

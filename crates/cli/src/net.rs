@@ -250,6 +250,28 @@ fn is_timeout(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }
 
+/// Resolves `host` with `lookup` within the deadline. The system's resolver
+/// takes no timeout, so the lookup runs on a thread of its own, which is left
+/// behind if it answers too late.
+fn resolve(
+    host: &str,
+    deadline: Deadline,
+    lookup: impl FnOnce() -> io::Result<Vec<SocketAddr>> + Send + 'static,
+) -> Result<Vec<SocketAddr>, NetError> {
+    let too_late = || deadline.timeout(&format!("resolving {host}"));
+    let left = deadline.left().ok_or_else(too_late)?;
+    let (answer, answered) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = answer.send(lookup());
+    });
+    match answered.recv_timeout(left) {
+        Ok(Ok(addrs)) if !addrs.is_empty() => Ok(addrs),
+        Ok(Ok(_)) => Err(NetError(format!("cannot resolve {host}: no address"))),
+        Ok(Err(e)) => Err(NetError(format!("cannot resolve {host}: {e}"))),
+        Err(_) => Err(too_late()),
+    }
+}
+
 /// Resolves, connects and (for wss) completes the TLS handshake.
 pub fn connect(
     url: &WsUrl,
@@ -257,13 +279,9 @@ pub fn connect(
     deadline: Deadline,
 ) -> Result<(Stream, Timings), NetError> {
     let authority = url.authority();
-    let addrs: Vec<SocketAddr> = (url.host.as_str(), url.port)
-        .to_socket_addrs()
-        .map_err(|e| NetError(format!("cannot resolve {}: {e}", url.host)))?
-        .collect();
-    if addrs.is_empty() {
-        return Err(NetError(format!("cannot resolve {}: no address", url.host)));
-    }
+    let (host, port) = (url.host.clone(), url.port);
+    let addrs =
+        resolve(&url.host, deadline, move || (host.as_str(), port).to_socket_addrs().map(Iterator::collect))?;
     let start = Instant::now();
     let mut last = None;
     let mut tcp = None;
@@ -727,6 +745,29 @@ mod tests {
         ] {
             assert!(WsUrl::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_lookup_too_slow_for_the_deadline_is_a_timeout() {
+        let slow = || {
+            std::thread::sleep(Duration::from_secs(5));
+            Ok(vec![SocketAddr::from(([127, 0, 0, 1], 9))])
+        };
+        let deadline = Deadline::after(Duration::from_millis(100));
+        assert_eq!(
+            resolve("slow.test", deadline, slow),
+            Err(NetError("timed out after 0.1 s resolving slow.test".into()))
+        );
+        let fast = || Ok(vec![SocketAddr::from(([127, 0, 0, 1], 9))]);
+        assert_eq!(
+            resolve("fast.test", Deadline::after(Duration::from_secs(5)), fast).map(|a| a.len()),
+            Ok(1)
+        );
+        let none = || Ok(vec![]);
+        assert_eq!(
+            resolve("none.test", Deadline::after(Duration::from_secs(5)), none),
+            Err(NetError("cannot resolve none.test: no address".into()))
+        );
     }
 
     #[test]

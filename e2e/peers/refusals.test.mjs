@@ -26,6 +26,10 @@ const add = (lines) => (r) => r.replace(/\r\n\r\n$/, `\r\n${lines}\r\n\r\n`);
 const CASES = [
   ['req.method', 'POST', (r) => r.replace(/^GET/, 'POST')],
   ['req.http-version', 'HTTP/1.0', (r) => r.replace('HTTP/1.1', 'HTTP/1.0')],
+  ['req.http-version', 'HTTP/0.9', (r) => r.replace('HTTP/1.1', 'HTTP/0.9')],
+  ['req.http-version', 'HTTP/2, no minor digit', (r) => r.replace('HTTP/1.1', 'HTTP/2')],
+  ['req.http-version.major', 'HTTP/2.0 in the request line', (r) => r.replace('HTTP/1.1', 'HTTP/2.0')],
+  ['req.http-version.major', 'HTTP/3.0 in the request line', (r) => r.replace('HTTP/1.1', 'HTTP/3.0')],
   ['req.target', 'a target that is not a path', (r) => r.replace('GET / ', 'GET chat ')],
   ['req.target', 'a fragment', (r) => r.replace('GET / ', 'GET /#top ')],
   ['req.target', 'an asterisk', (r) => r.replace('GET / ', 'GET * ')],
@@ -57,6 +61,7 @@ const CASES = [
 const WARNINGS = [
   ['http.line-ending', 'bare LF line ends', (r) => r.replaceAll('\r\n', '\n'), { ws: 400, websockets: 'closes', gorilla: null }],
   ['http.obs-fold', 'a folded field', add('X-Fold: a\r\n b'), { ws: 400, websockets: 'closes', gorilla: null }],
+  ['req.http-version.minor', 'HTTP/1.2', (r) => r.replace('HTTP/1.1', 'HTTP/1.2'), { ws: 400, websockets: 'closes', gorilla: null }],
   // RFC 6455's own example key, with non-zero trailing bits.
   ['req.key.noncanonical', 'a non-canonical key', (r) => r.replace(KEY, 'AQIDBAUGBwgJCgsMDQ4PEC=='), { ws: null, websockets: null, gorilla: null }],
   // The ws URL in the request line, as Chromium's DevTools displays it (never sent by a browser).

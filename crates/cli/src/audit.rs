@@ -199,6 +199,13 @@ pub static CASES: &[Case] = &[
         Expect::Refuse(&[400, 426, 505]),
     ),
     case(
+        "http-2.0",
+        "req.http-version.major",
+        "HTTP/2.0 in the request line",
+        |r| r.version = "HTTP/2.0".into(),
+        Expect::Refuse(&[400, 505]),
+    ),
+    case(
         "bad-target",
         "req.target",
         "a target that is not a path (chat)",
@@ -341,6 +348,10 @@ pub static NOT_SENT: &[(&str, &str)] = &[
         "RFC 4648 §3.5 lets a decoder accept or refuse the key: 101 and 400 are both right",
     ),
     ("req.origin.missing", "a server may require Origin or not (RFC 6455 §10.2): no answer is wrong"),
+    (
+        "req.http-version.minor",
+        "RFC 9110 §2.5 asks a server to read HTTP/1.2 as HTTP/1.1 (a SHOULD): 101 is the answer it asks for, and a refusal breaks no MUST",
+    ),
     ("req.body", "RFC 9110 §9.3.1 gives a GET's content no meaning: no answer is wrong"),
     (
         "req.target.ws-uri",

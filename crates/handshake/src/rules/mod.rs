@@ -27,6 +27,8 @@ pub static CATALOGUE: &[Rule] = &[
     http::TOO_LARGE,
     request::METHOD,
     request::HTTP_VERSION,
+    request::HTTP_VERSION_MAJOR,
+    request::HTTP_VERSION_MINOR,
     request::TARGET,
     request::TARGET_WS_URI,
     request::HOST,

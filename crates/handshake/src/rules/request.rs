@@ -8,7 +8,7 @@ use crate::head::Known;
 use crate::head::{Field, Head, is_token};
 use crate::headers::{self, Extension, GrammarError};
 use crate::report::Findings;
-use crate::rule::Answer::{Accepts, Status, Varies};
+use crate::rule::Answer::{Accepts, Closes, Status, Varies};
 use crate::rule::{Rule, Severity};
 
 pub const METHOD: Rule = Rule::new(
@@ -34,6 +34,28 @@ pub const HTTP_VERSION: Rule = Rule::new(
 )
 .refused(400)
 .answers(Accepts, Status(505), Accepts);
+
+pub const HTTP_VERSION_MAJOR: Rule = Rule::new(
+    "req.http-version.major",
+    Severity::Error,
+    "RFC 9110 §15.6.6",
+    "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.6",
+    "The request line names an HTTP major version other than 1",
+    "A request line is HTTP/1 syntax (RFC 9112 §2.3): HTTP/2 and HTTP/3 have none, frame their messages in binary and carry a WebSocket over extended CONNECT (RFC 8441, RFC 9220), which this linter reads as pseudo-headers. `HTTP/2.0` in a request line is no HTTP/2 request, and a server that does not support the major version it names answers 505 HTTP Version Not Supported. Measured: gorilla (Go's server) answers 505 and python websockets closes the connection; ws answers 400, except to `HTTP/2.0`, which Node's parser reads, and ws then switches protocols.",
+    "Send `HTTP/1.1` in the request line. Over HTTP/2, open the WebSocket with extended CONNECT (RFC 8441).",
+)
+.refused(505)
+.answers(Varies, Closes, Status(505));
+
+pub const HTTP_VERSION_MINOR: Rule = Rule::new(
+    "req.http-version.minor",
+    Severity::Warning,
+    "RFC 9110 §2.5",
+    "https://www.rfc-editor.org/rfc/rfc9110#section-2.5",
+    "The request is a minor version of HTTP/1 newer than 1.1",
+    "No HTTP/1.2 exists. RFC 9110 §2.5 asks a server to read a minor version newer than it knows as the newest it implements, so to a conforming server this request is HTTP/1.1, and it meets RFC 6455's \"at least 1.1\". Real servers refuse it, measured: ws answers 400 (Node's parser knows no HTTP/1.2) and python websockets closes the connection; only gorilla (Go's server reads any HTTP/1.x) switches protocols.",
+    "Send `HTTP/1.1` in the request line.",
+);
 
 pub const TARGET: Rule = Rule::new(
     "req.target",
@@ -263,11 +285,28 @@ pub(crate) fn check(
     {
         f.fire(&METHOD, format!("the method is {}, not GET", method.as_str()), Some(method));
     }
-    // RFC 6455 §4.1 item 2: "the HTTP version MUST be at least 1.1".
-    if let Some(version) = &req.version
-        && !http_version_at_least_1_1(version.as_str())
-    {
-        f.fire(&HTTP_VERSION, format!("the request is {}, not HTTP/1.1", version.as_str()), Some(version));
+    // RFC 6455 §4.1 item 2: "the HTTP version MUST be at least 1.1", in the
+    // `HTTP/` DIGIT "." DIGIT of an HTTP/1 request line (RFC 9112 §2.3).
+    if let Some(version) = &req.version {
+        let v = version.as_str();
+        match http1_version(v) {
+            Some((b'1', b'1')) => {}
+            Some((b'1', minor)) if minor > b'1' => {
+                f.fire(
+                    &HTTP_VERSION_MINOR,
+                    format!("the request is {v}, which servers do not read as HTTP/1.1"),
+                    Some(version),
+                );
+            }
+            Some((major, _)) if major > b'1' => {
+                f.fire(
+                    &HTTP_VERSION_MAJOR,
+                    format!("the request line says {v}: a server answers 505"),
+                    Some(version),
+                );
+            }
+            _ => f.fire(&HTTP_VERSION, format!("the request is {v}, not HTTP/1.1"), Some(version)),
+        }
     }
     // RFC 6455 §4.1 item 3 and §3; RFC 9112 §3.2.
     if let Some(target) = &req.target
@@ -396,17 +435,12 @@ fn check_list_header(
     }
 }
 
-/// `HTTP/1.1` or a later version (as written in an HTTP/1 request line).
-fn http_version_at_least_1_1(v: &str) -> bool {
-    let Some(rest) = v.strip_prefix("HTTP/") else {
-        return false;
-    };
-    let (major, minor) = rest.split_once('.').unwrap_or((rest, "0"));
-    let digit = |s: &str| s.len() == 1 && s.bytes().all(|b| b.is_ascii_digit());
-    if !digit(major) || !digit(minor) {
-        return false;
+/// The major and minor digits of `HTTP/` DIGIT "." DIGIT (RFC 9112 §2.3).
+fn http1_version(v: &str) -> Option<(u8, u8)> {
+    match v.strip_prefix("HTTP/")?.as_bytes() {
+        &[major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => Some((major, minor)),
+        _ => None,
     }
-    (major, minor) >= ("1", "1")
 }
 
 /// What is wrong with a request-target, if anything.

@@ -47,6 +47,12 @@ static WS: &[Check] = &[
         Some("HTTP/1.0" | "HTTP/0.9") => Accepts,
         _ => Status(400),
     }),
+    // Of the newer ones it reads only 2.0 (and ws then goes on as for 1.1).
+    when(
+        &request::HTTP_VERSION_MAJOR,
+        |req| if req.version() == Some("HTTP/2.0") { Accepts } else { Status(400) },
+    ),
+    when(&request::HTTP_VERSION_MINOR, |_| Status(400)),
     when(&request::TARGET, parser_target),
     // Node hands a CONNECT it has read to a `connect` listener, and with
     // none drops the connection.
@@ -92,6 +98,8 @@ static WEBSOCKETS: &[Check] = &[
     table(&http::TOO_LARGE),
     // It reads HTTP/1.0 (to refuse it below) and no other version.
     when(&request::HTTP_VERSION, |req| if req.version() == Some("HTTP/1.0") { Accepts } else { Closes }),
+    table(&request::HTTP_VERSION_MAJOR),
+    when(&request::HTTP_VERSION_MINOR, |_| Closes),
     // process_request, in this order.
     table(&request::METHOD),
     table(&request::HTTP_VERSION),
@@ -129,6 +137,8 @@ static GORILLA: &[Check] = &[
         Some(b'1') => Accepts,
         _ => Status(505),
     }),
+    table(&request::HTTP_VERSION_MAJOR),
+    // Any HTTP/1.x is read as 1.1: HTTP_VERSION_MINOR passes.
     when(&request::HOST, go_host),
     table(&http::HEADER_SYNTAX),
     // Upgrader.Upgrade, in this order.

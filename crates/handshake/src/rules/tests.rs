@@ -114,7 +114,23 @@ fn cases() -> Vec<(&'static str, String, String)> {
         (
             "req.http-version",
             req("HTTP/1.1\r\nHost", "HTTP/1.0\r\nHost"),
+            req("HTTP/1.1\r\nHost", "HTTP/1.2\r\nHost"),
+        ),
+        // Not DIGIT "." DIGIT (RFC 9112 §2.3).
+        (
+            "req.http-version",
+            req("HTTP/1.1\r\nHost", "HTTP/2\r\nHost"),
             req("HTTP/1.1\r\nHost", "HTTP/2.0\r\nHost"),
+        ),
+        (
+            "req.http-version.major",
+            req("HTTP/1.1\r\nHost", "HTTP/2.0\r\nHost"),
+            req("HTTP/1.1\r\nHost", "HTTP/1.9\r\nHost"),
+        ),
+        (
+            "req.http-version.minor",
+            req("HTTP/1.1\r\nHost", "HTTP/1.2\r\nHost"),
+            req("HTTP/1.1\r\nHost", "HTTP/3.0\r\nHost"),
         ),
         ("req.target", req("/chat", "/chat#top"), req("/chat", "http://server.example.com/chat?x=1")),
         (

@@ -436,7 +436,7 @@ fn check_list_header(
 }
 
 /// The major and minor digits of `HTTP/` DIGIT "." DIGIT (RFC 9112 §2.3).
-fn http1_version(v: &str) -> Option<(u8, u8)> {
+pub(crate) fn http1_version(v: &str) -> Option<(u8, u8)> {
     match v.strip_prefix("HTTP/")?.as_bytes() {
         &[major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => Some((major, minor)),
         _ => None,

@@ -216,10 +216,7 @@ fn connect(req: &Head<'_>) -> bool {
 /// Go's `ParseHTTPVersion`: the major digit of `HTTP/d.d`, or `None` when
 /// the version is malformed (400).
 fn go_version(req: &Head<'_>) -> Option<u8> {
-    match req.version()?.strip_prefix("HTTP/")?.as_bytes() {
-        &[major, b'.', minor] if major.is_ascii_digit() && minor.is_ascii_digit() => Some(major),
-        _ => None,
-    }
+    request::http1_version(req.version()?).map(|(major, _)| major)
 }
 
 /// Whether llhttp calls this an upgrade: an Upgrade field, and `upgrade`

@@ -113,3 +113,23 @@ impl Rule {
         self
     }
 }
+
+/// A rule text's parts, each with whether it is code: the catalogue marks code
+/// with `backticks`. Text whose backticks do not pair up is one plain part,
+/// backticks and all. The page and the landing linter render rule texts so.
+pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
+    if !text.matches('`').count().is_multiple_of(2) {
+        return vec![(false, text)];
+    }
+    text.split('`').enumerate().map(|(i, part)| (i % 2 == 1, part)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn code_is_what_backticks_pair_around() {
+        assert_eq!(super::code_spans("Send `GET` now"), [(false, "Send "), (true, "GET"), (false, " now")]);
+        assert_eq!(super::code_spans("a ` b"), [(false, "a ` b")]);
+        assert_eq!(super::code_spans("plain"), [(false, "plain")]);
+    }
+}

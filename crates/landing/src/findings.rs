@@ -147,15 +147,11 @@ fn why(rule: &Rule) -> Element {
     details
 }
 
-/// `text` into `parent`, its `backquoted` parts as `<code>` (when the
-/// backquotes pair up), as src/components/code_text.rs does.
+/// `text` into `parent`, its `backticked` parts as `<code>`
+/// (`handshake::rule::code_spans`, as src/components/code_text.rs renders them).
 fn code_text(parent: &Element, text: &str) {
-    if !text.matches('`').count().is_multiple_of(2) {
-        let _ = parent.append_with_str_1(text);
-        return;
-    }
-    for (i, part) in text.split('`').enumerate() {
-        if i % 2 == 1 {
+    for (code, part) in handshake::rule::code_spans(text) {
+        if code {
             dom::append(parent, &el("code", "", part));
         } else {
             let _ = parent.append_with_str_1(part);

@@ -64,11 +64,16 @@ fn fail(reason: String) {
     if let Some(status) = dom::query(".lint-input .status-line") {
         show_failure_in(&status);
     }
-    if let Some(wait) = dom::query("#landing-wait") {
-        if let Some(note) = wait.query_selector(".app-status").ok().flatten() {
-            note.set_text_content(Some(status()));
-        }
+    if let Some(wait) = dom::waiting_view() {
+        say_status(&wait);
         show_failure_in(&wait);
+    }
+}
+
+/// Brings the waiting view's note up to date with the load.
+fn say_status(wait: &Element) {
+    if let Some(note) = wait.query_selector(".app-status").ok().flatten() {
+        note.set_text_content(Some(status()));
     }
 }
 
@@ -87,15 +92,11 @@ pub fn show_failure_in(parent: &Element) {
 
 fn retry_now() {
     FAILURE.set(None);
-    if let Ok(notes) = dom::document().query_selector_all(".app-failure") {
-        for i in 0..notes.length() {
-            if let Some(n) = notes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                n.remove();
-            }
-        }
+    for note in dom::query_all::<Element>(".app-failure") {
+        note.remove();
     }
-    if let Some(note) = dom::query("#landing-wait .app-status") {
-        note.set_text_content(Some(status()));
+    if let Some(wait) = dom::waiting_view() {
+        say_status(&wait);
     }
     load();
 }

@@ -23,6 +23,12 @@ pub fn query(selector: &str) -> Option<Element> {
     document().query_selector(selector).ok().flatten()
 }
 
+/// Every element `selector` matches that is a `T`.
+pub fn query_all<T: JsCast>(selector: &str) -> Vec<T> {
+    let Ok(nodes) = document().query_selector_all(selector) else { return Vec::new() };
+    (0..nodes.length()).filter_map(|i| nodes.item(i)?.dyn_into().ok()).collect()
+}
+
 /// `<tag class="class">text</tag>`.
 pub fn el(tag: &str, class: &str, text: &str) -> Element {
     let e = document().create_element(tag).expect("a known tag name");
@@ -65,6 +71,11 @@ pub fn mark_ready() {
 
 const WAIT_ID: &str = "landing-wait";
 
+/// The view standing in for one the app will show, if there is one.
+pub fn waiting_view() -> Option<Element> {
+    by_id(WAIT_ID)
+}
+
 /// The view the address asks for, if the page holds it as static HTML
 /// (`<section data-static-view="lint">`: index.html's linter, learn.html's
 /// explainer); else its title and a loading note in its place. Static views
@@ -75,17 +86,12 @@ pub fn show_wanted(wanted: Wanted) {
         Wanted::View(slug) => slug,
     };
     let mut shown = false;
-    if let Ok(statics) = document().query_selector_all("#main > [data-static-view]") {
-        for i in 0..statics.length() {
-            let Some(section) = statics.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else {
-                continue;
-            };
-            let this = section.get_attribute("data-static-view").is_some_and(|v| v == slug);
-            section.set_hidden(!this);
-            shown |= this;
-        }
+    for section in query_all::<HtmlElement>("#main > [data-static-view]") {
+        let this = section.get_attribute("data-static-view").is_some_and(|v| v == slug);
+        section.set_hidden(!this);
+        shown |= this;
     }
-    let wait = by_id::<Element>(WAIT_ID);
+    let wait = waiting_view();
     if shown {
         if let Some(w) = wait {
             w.remove();

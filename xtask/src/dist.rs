@@ -44,10 +44,10 @@ pub fn build(toolchain: Toolchain, app_dir: &Path, public_url: &str, dist: &Path
     Ok(())
 }
 
-/// The app's module as Trunk writes it: a `worker`-type asset, which Trunk
-/// leaves unhashed and does not boot (index.html; the landing linter loads it).
-const APP_JS: &str = "handshake-web.js";
-const APP_WASM: &str = "handshake-web_bg.wasm";
+/// The app's module, named after its binary: Trunk writes it as a
+/// `worker`-type asset (`APP.js`, `APP_bg.wasm`), which it leaves unhashed and
+/// does not boot (index.html; the landing linter loads it).
+const APP: &str = "handshake-web";
 
 /// Gives the app's module content-hashed names, as Trunk gives the landing
 /// linter's, and writes those names and their SRI digests into index.html's
@@ -56,19 +56,20 @@ fn name_the_app_module(dist: &Path) -> Result {
     let read = |name: &str| {
         std::fs::read(dist.join(name)).map_err(|e| format!("cannot read {name} in {}: {e}", dist.display()))
     };
-    let (js, wasm) = (read(APP_JS)?, read(APP_WASM)?);
+    let (app_js, app_wasm) = (format!("{APP}.js"), format!("{APP}_bg.wasm"));
+    let (js, wasm) = (read(&app_js)?, read(&app_wasm)?);
     let digest = Sha256::new().chain_update(&js).chain_update(&wasm).finalize();
     let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    let (js_name, wasm_name) = (format!("handshake-web-{hash}.js"), format!("handshake-web-{hash}_bg.wasm"));
+    let (js_name, wasm_name) = (format!("{APP}-{hash}.js"), format!("{APP}-{hash}_bg.wasm"));
     // The glue names its wasm only as a default; keep even that true.
-    let js = String::from_utf8_lossy(&js).replace(&format!("'{APP_WASM}'"), &format!("'{wasm_name}'"));
+    let js = String::from_utf8_lossy(&js).replace(&format!("'{app_wasm}'"), &format!("'{wasm_name}'"));
     let write = |name: &str, bytes: &[u8]| {
         std::fs::write(dist.join(name), bytes).map_err(|e| format!("cannot write {name}: {e}"))
     };
     write(&js_name, js.as_bytes())?;
     write(&wasm_name, &wasm)?;
-    for old in [APP_JS, APP_WASM] {
-        std::fs::remove_file(dist.join(old)).map_err(|e| format!("cannot remove {old}: {e}"))?;
+    for old in [app_js, app_wasm] {
+        std::fs::remove_file(dist.join(&old)).map_err(|e| format!("cannot remove {old}: {e}"))?;
     }
     let sri = |bytes: &[u8]| {
         format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
@@ -107,10 +108,10 @@ const LEARN_ADDRESS: &str = "<script>
 /// explainer reads, prints and is found by search engines without the module.
 /// With it, the landing linter leaves the view shown and the app replaces it.
 fn write_learn_page(dist: &Path) -> Result {
-    println!("$ cargo run --quiet -p handshake-web (Learn as static HTML)");
+    println!("$ cargo run --quiet -p {APP} (Learn as static HTML)");
     let out = Command::new("cargo")
         .current_dir(root())
-        .args(["run", "--quiet", "-p", "handshake-web"])
+        .args(["run", "--quiet", "-p", APP])
         .output()
         .map_err(|e| format!("could not start cargo: {e}"))?;
     let learn = String::from_utf8_lossy(&out.stdout);
@@ -188,7 +189,7 @@ pub fn first_load_files(dist: &Path) -> Result<Vec<PathBuf>> {
         let path = entry.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let later = name == "sw.js" || name == "learn.html" || name.starts_with("handshake-web-");
+        let later = name == "sw.js" || name == "learn.html" || name.starts_with(&format!("{APP}-"));
         if matches!(ext, "html" | "css" | "js" | "wasm") && !later {
             files.push(path);
         }
